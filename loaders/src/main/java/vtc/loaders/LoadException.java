@@ -1,0 +1,27 @@
+package vtc.loaders;
+
+import java.nio.file.Path;
+
+/**
+ * Anything a user hands the loaders that cannot be used as it is: a malformed checkpoint,
+ * config, tokenizer or image. The message names the file and, where there is one, the tensor or
+ * field, so that it can be shown to a user as it is. Subclasses say which kind of file failed.
+ */
+public class LoadException extends RuntimeException {
+
+    private final Path file;
+
+    public LoadException(Path file, String message) {
+        this(file, message, null);
+    }
+
+    public LoadException(Path file, String message, Throwable cause) {
+        super(file == null ? message : file + ": " + message, cause);
+        this.file = file;
+    }
+
+    /** The file at fault, or null when the input did not come from a file. */
+    public Path file() {
+        return file;
+    }
+}
