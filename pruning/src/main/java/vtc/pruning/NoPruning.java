@@ -1,0 +1,19 @@
+package vtc.pruning;
+
+import vtc.engine.prune.VisionShape;
+import vtc.engine.prune.VisualTokenSelector;
+
+/** The unpruned reference: all N patches reach the decoder. */
+public final class NoPruning implements VisualTokenSelector {
+
+    @Override
+    public Selection begin(VisionShape shape) {
+        int[] all = TopK.allIndices(shape.numPatches());
+        return () -> all.clone();
+    }
+
+    @Override
+    public String toString() {
+        return "none";
+    }
+}
