@@ -1,0 +1,213 @@
+package vtc.loaders.config;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Set;
+import vtc.engine.llava.LlavaConfig;
+import vtc.engine.text.LlamaConfig;
+import vtc.engine.vision.ClipVisionConfig;
+
+/**
+ * Reads a Hugging Face {@code config.json} of {@code model_type: "llava"} into the engine's
+ * {@link LlavaConfig}. Real files omit every field equal to the transformers default, so each
+ * absent field takes the default of the corresponding HF config class (LlavaConfig,
+ * CLIPVisionConfig, LlamaConfig). Anything the engine cannot run exactly as HF would (RoPE
+ * scaling, unknown activations, biased Llama projections) is refused with the field named.
+ */
+public final class LlavaConfigLoader {
+
+    public static final String FILE_NAME = "config.json";
+
+    private static final Set<String> CLIP_ACTIVATIONS = Set.of("quick_gelu", "gelu");
+    private static final Set<String> SELECT_STRATEGIES = Set.of("default", "full");
+
+    private LlavaConfigLoader() {
+    }
+
+    /** Parses {@code path}: a config.json file, or a model directory holding one. */
+    public static LlavaConfig load(Path path) {
+        Path file = Files.isDirectory(path) ? path.resolve(FILE_NAME) : path;
+        ConfigObject root = new ConfigObject(file, "", readObject(file));
+        return llava(root);
+    }
+
+    private static JsonObject readObject(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file, "file not found", e);
+        } catch (IOException e) {
+            throw new ConfigException(file, "cannot read: " + e.getMessage(), e);
+        }
+        JsonElement json;
+        try {
+            json = JsonParser.parseString(text);
+        } catch (JsonParseException e) {
+            throw new ConfigException(file, "not valid JSON: " + e.getMessage(), e);
+        }
+        if (!json.isJsonObject()) {
+            throw new ConfigException(file, "must hold a JSON object");
+        }
+        return json.getAsJsonObject();
+    }
+
+    private static LlavaConfig llava(ConfigObject root) {
+        String modelType = root.string("model_type", null);
+        if (modelType == null) {
+            throw root.error("model_type", "is missing; expected \"llava\"");
+        }
+        if (!modelType.equals("llava")) {
+            throw root.error("model_type", "is \"" + modelType + "\"; only \"llava\" (LLaVA-1.5) models are supported");
+        }
+        ConfigObject visionJson = root.objectOrNull("vision_config");
+        ClipVisionConfig vision = visionJson == null ? llavaDefaultVision() : vision(visionJson);
+        LlamaConfig text = text(root.objectOrEmpty("text_config"), root);
+
+        int imageTokenIndex = root.integer("image_token_index", root.integer("image_token_id", 32000));
+        String projectorAct = root.string("projector_hidden_act", "gelu");
+        if (!projectorAct.equals("gelu")) {
+            throw root.error("projector_hidden_act", "is \"" + projectorAct + "\"; only \"gelu\" (exact erf GELU) is supported");
+        }
+        if (root.raw("vision_feature_layer") != null && root.raw("vision_feature_layer").isJsonArray()) {
+            throw root.error("vision_feature_layer", "is a list; only a single feature layer is supported");
+        }
+        int featureLayer = root.integer("vision_feature_layer", -2);
+        checkFeatureLayer(root, featureLayer, vision.numHiddenLayers());
+        String strategy = root.string("vision_feature_select_strategy", "default");
+        if (!SELECT_STRATEGIES.contains(strategy)) {
+            throw root.error("vision_feature_select_strategy", "is \"" + strategy + "\"; expected \"default\" or \"full\"");
+        }
+        boolean projectorBias = root.bool("multimodal_projector_bias", true);
+        return new LlavaConfig(vision, text, imageTokenIndex, projectorAct, featureLayer, strategy, projectorBias,
+                aspectRatio(root));
+    }
+
+    /**
+     * The hidden state the features come from must be the output of a layer (not the embeddings)
+     * so that at least one layer's [CLS] attention exists for VTC-CLS.
+     */
+    private static void checkFeatureLayer(ConfigObject root, int featureLayer, int layers) {
+        boolean inRange = featureLayer < 0 ? featureLayer >= -layers : featureLayer >= 1 && featureLayer <= layers;
+        if (!inRange) {
+            throw root.error("vision_feature_layer", "is " + featureLayer + ", outside the vision tower's "
+                    + layers + " layers (allowed: -" + layers + "..-1 or 1.." + layers + ")");
+        }
+    }
+
+    /** Original LLaVA configs say {@code "pad"}; anything else (or nothing) means the processor's crop. */
+    private static String aspectRatio(ConfigObject root) {
+        String value = root.string("image_aspect_ratio", null);
+        if (value == null) {
+            return null;
+        }
+        if (value.startsWith("anyres")) {
+            throw root.error("image_aspect_ratio", "is \"" + value + "\" (LLaVA-NeXT tiling), which is not supported");
+        }
+        return value.equals("pad") ? "pad" : null;
+    }
+
+    /** What LlavaConfig uses when vision_config is absent: the CLIP ViT-L/14-336 tower. */
+    private static ClipVisionConfig llavaDefaultVision() {
+        return new ClipVisionConfig(1024, 4096, 24, 16, 336, 14, 3, "quick_gelu", 1e-5);
+    }
+
+    private static ClipVisionConfig vision(ConfigObject v) {
+        String modelType = v.string("model_type", "clip_vision_model");
+        if (!modelType.equals("clip_vision_model")) {
+            throw v.error("model_type", "is \"" + modelType + "\"; only a CLIP vision tower (\"clip_vision_model\") is supported");
+        }
+        int hidden = positive(v, "hidden_size", 768);
+        int intermediate = positive(v, "intermediate_size", 3072);
+        int layers = positive(v, "num_hidden_layers", 12);
+        int heads = positive(v, "num_attention_heads", 12);
+        int imageSize = positive(v, "image_size", 224);
+        int patchSize = positive(v, "patch_size", 32);
+        int channels = positive(v, "num_channels", 3);
+        String act = v.string("hidden_act", "quick_gelu");
+        double eps = positiveNumber(v, "layer_norm_eps", 1e-5);
+        if (hidden % heads != 0) {
+            throw v.error("hidden_size", hidden + " is not divisible by num_attention_heads " + heads);
+        }
+        if (imageSize % patchSize != 0) {
+            throw v.error("image_size", imageSize + " is not divisible by patch_size " + patchSize);
+        }
+        if (channels != 3) {
+            throw v.error("num_channels", "is " + channels + "; images are RGB, so it must be 3");
+        }
+        if (!CLIP_ACTIVATIONS.contains(act)) {
+            throw v.error("hidden_act", "is \"" + act + "\"; the CLIP tower supports \"quick_gelu\" or \"gelu\"");
+        }
+        return new ClipVisionConfig(hidden, intermediate, layers, heads, imageSize, patchSize, channels, act, eps);
+    }
+
+    /** An absent text_config is an empty object: every field then takes the LlamaConfig default. */
+    private static LlamaConfig text(ConfigObject t, ConfigObject root) {
+        String modelType = t.string("model_type", "llama");
+        if (!modelType.equals("llama")) {
+            throw t.error("model_type", "is \"" + modelType + "\"; only a Llama decoder (\"llama\") is supported");
+        }
+        int vocab = positive(t, "vocab_size", 32000);
+        int hidden = positive(t, "hidden_size", 4096);
+        int intermediate = positive(t, "intermediate_size", 11008);
+        int layers = positive(t, "num_hidden_layers", 32);
+        int heads = positive(t, "num_attention_heads", 32);
+        int kvHeads = positive(t, "num_key_value_heads", heads);
+        if (hidden % heads != 0) {
+            throw t.error("hidden_size", hidden + " is not divisible by num_attention_heads " + heads);
+        }
+        if (heads % kvHeads != 0) {
+            throw t.error("num_attention_heads", heads + " is not divisible by num_key_value_heads " + kvHeads);
+        }
+        int headDim = positive(t, "head_dim", hidden / heads);
+        if (headDim * heads != hidden) {
+            throw t.error("head_dim", "is " + headDim + "; only hidden_size / num_attention_heads = "
+                    + hidden / heads + " is supported");
+        }
+        String act = t.string("hidden_act", "silu");
+        if (!act.equals("silu")) {
+            throw t.error("hidden_act", "is \"" + act + "\"; the Llama decoder supports only \"silu\"");
+        }
+        if (t.raw("rope_scaling") != null) {
+            throw t.error("rope_scaling", "is set (" + t.raw("rope_scaling") + "); RoPE scaling is not supported");
+        }
+        refuseBias(t, "attention_bias");
+        refuseBias(t, "mlp_bias");
+        int positions = positive(t, "max_position_embeddings", 2048);
+        double eps = positiveNumber(t, "rms_norm_eps", 1e-6);
+        double theta = positiveNumber(t, "rope_theta", 10000.0);
+        boolean tied = t.bool("tie_word_embeddings", root.bool("tie_word_embeddings", false));
+        int bos = t.integer("bos_token_id", 1);
+        int[] eos = t.integers("eos_token_id", new int[] {2});
+        return new LlamaConfig(vocab, hidden, intermediate, layers, heads, kvHeads, headDim, act, positions,
+                eps, theta, tied, bos, eos);
+    }
+
+    private static void refuseBias(ConfigObject t, String field) {
+        if (t.bool(field, false)) {
+            throw t.error(field, "is true; Llama projections with biases are not supported");
+        }
+    }
+
+    private static int positive(ConfigObject o, String field, int defaultValue) {
+        int value = o.integer(field, defaultValue);
+        if (value <= 0) {
+            throw o.error(field, "must be positive, got " + value);
+        }
+        return value;
+    }
+
+    private static double positiveNumber(ConfigObject o, String field, double defaultValue) {
+        double value = o.number(field, defaultValue);
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw o.error(field, "must be a positive number, got " + value);
+        }
+        return value;
+    }
+}
