@@ -1,0 +1,29 @@
+package vtc.engine.llava;
+
+import vtc.engine.prune.DecoderTokenSelector;
+import vtc.engine.prune.VisualTokenSelector;
+
+/**
+ * One image and one prompt to answer.
+ *
+ * @param pixelValues      {@code [C, S, S]} normalized pixels
+ * @param promptIds        token ids with BOS, containing the image token exactly once
+ * @param visualSelector   chooses visual tokens before the decoder (VTC-CLS, baselines), or null to keep all
+ * @param decoderSelector  FastV inside the decoder, or null
+ * @param options          sampling and length
+ */
+public record GenerationRequest(float[] pixelValues, int[] promptIds, VisualTokenSelector visualSelector,
+                                DecoderTokenSelector decoderSelector, GenerationOptions options) {
+
+    public GenerationRequest {
+        if (pixelValues == null) {
+            throw new InvalidRequestException("pixelValues are missing");
+        }
+        if (promptIds == null) {
+            throw new InvalidRequestException("promptIds are missing");
+        }
+        if (options == null) {
+            throw new InvalidRequestException("options are missing");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package vtc.engine.text;
+
+/**
+ * The keys (already rotated) and values of every token a request has run through each decoder
+ * layer, with the decoder position of each entry. Sized per request from the prompt length plus
+ * the tokens to generate. With FastV the layers hold different numbers of entries: the layers
+ * after the pruning layer only cache the kept tokens. Entries are appended in strictly ascending
+ * position order, so the causal mask is "every entry up to the query's position".
+ */
+public final class KvCache {
+
+    private final int kvDim;
+    private final int capacity;
+    private final float[][] keys;
+    private final float[][] values;
+    private final int[][] positions;
+    private final int[] length;
+
+    public KvCache(int layers, int kvDim, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("KV cache capacity must be >= 1, got " + capacity);
+        }
+        this.kvDim = kvDim;
+        this.capacity = capacity;
+        this.keys = new float[layers][capacity * kvDim];
+        this.values = new float[layers][capacity * kvDim];
+        this.positions = new int[layers][capacity];
+        this.length = new int[layers];
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Entries cached for {@code layer}. */
+    public int length(int layer) {
+        return length[layer];
+    }
+
+    float[] keys(int layer) {
+        return keys[layer];
+    }
+
+    float[] values(int layer) {
+        return values[layer];
+    }
+
+    int[] positions(int layer) {
+        return positions[layer];
+    }
+
+    /** Number of entries whose position is at most {@code position}: what a query there sees. */
+    int visible(int layer, int position) {
+        int[] pos = positions[layer];
+        int n = length[layer];
+        while (n > 0 && pos[n - 1] > position) {
+            n--;
+        }
+        return n;
+    }
+
+    /** Appends {@code rows} key/value rows with their positions to {@code layer}. */
+    void append(int layer, float[] k, float[] v, int rows, int[] rowPositions) {
+        int at = length[layer];
+        if (at + rows > capacity) {
+            throw new IllegalStateException("KV cache of layer " + layer + " is full: " + at + " + " + rows
+                    + " entries exceed its capacity " + capacity);
+        }
+        for (int i = 0; i < rows; i++) {
+            int last = at + i == 0 ? Integer.MIN_VALUE : positions[layer][at + i - 1];
+            if (rowPositions[i] <= last) {
+                throw new IllegalStateException("KV cache positions must ascend: " + rowPositions[i]
+                        + " after " + last + " in layer " + layer);
+            }
+            positions[layer][at + i] = rowPositions[i];
+        }
+        System.arraycopy(k, 0, keys[layer], at * kvDim, rows * kvDim);
+        System.arraycopy(v, 0, values[layer], at * kvDim, rows * kvDim);
+        length[layer] = at + rows;
+    }
+}
