@@ -1,0 +1,107 @@
+package vtc.loaders.image;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.nio.file.Path;
+
+/**
+ * Brings a decoded image to 8-bit RGB with the values Pillow's {@code Image.open(f).convert("RGB")} gives, which is
+ * what the reference preprocessing sees. It reads the raw samples of the raster and never asks Java2D for colours
+ * ({@code getRGB} would convert grey through a linear colour space and change the values).
+ *
+ * <ul>
+ *   <li>RGB: as stored. Alpha (RGBA, grey+alpha, palette transparency) is discarded, not composited.</li>
+ *   <li>Grey: replicated to the three channels.</li>
+ *   <li>Palette (and 1/2/4-bit grey, which the PNG decoder exposes as a grey palette scaled like Pillow's
+ *       {@code L;2}/{@code L;4} unpackers: 0, 85, 170, 255 / multiples of 17): looked up.</li>
+ *   <li>16-bit RGB, RGBA and grey+alpha: the high byte ({@code v >> 8}); Pillow unpacks these PNGs with its
+ *       {@code RGB;16B}/{@code RGBA;16B}/{@code LA;16B} raw modes, which keep the most significant byte.</li>
+ *   <li>16-bit grey <em>without</em> alpha: {@code min(v, 255)}. Pillow opens it as mode {@code I;16} and its
+ *       {@code I;16 → RGB} conversion clips instead of shifting, so a 16-bit grey PNG mostly turns white. Odd, but
+ *       it is what the reference sees, and matching it is the point of this class.</li>
+ * </ul>
+ * Anything else (CMYK, other colour spaces or sample sizes) is refused.
+ */
+final class PillowRgbConversion {
+
+    private PillowRgbConversion() {
+    }
+
+    static RgbImage toRgb(BufferedImage image, Path file) {
+        Raster raster = image.getRaster();
+        if (image.getColorModel() instanceof IndexColorModel palette) {
+            return fromPalette(raster, palette);
+        }
+        if (!(image.getColorModel() instanceof ComponentColorModel model)) {
+            throw new ImageFileException(file, "unsupported colour model " + image.getColorModel().getClass().getSimpleName()
+                    + "; PNG and JPEG in RGB, grey or palette are supported");
+        }
+        int colorSpace = model.getColorSpace().getType();
+        int transfer = model.getTransferType();
+        boolean sixteenBit = transfer == DataBuffer.TYPE_USHORT;
+        if (transfer != DataBuffer.TYPE_BYTE && !sixteenBit) {
+            throw new ImageFileException(file, "unsupported sample type " + transfer + "; 8- and 16-bit images are supported");
+        }
+        if (colorSpace == ColorSpace.TYPE_RGB && model.getNumColorComponents() == 3) {
+            return copyChannels(raster, new int[] {0, 1, 2}, sixteenBit ? Reduce.HIGH_BYTE : Reduce.NONE);
+        }
+        if (colorSpace == ColorSpace.TYPE_GRAY && model.getNumColorComponents() == 1) {
+            Reduce reduce = !sixteenBit ? Reduce.NONE : model.hasAlpha() ? Reduce.HIGH_BYTE : Reduce.CLIP;
+            return copyChannels(raster, new int[] {0, 0, 0}, reduce);
+        }
+        String space = colorSpace == ColorSpace.TYPE_CMYK ? "CMYK" : "colour space type " + colorSpace;
+        throw new ImageFileException(file, "unsupported " + space + " with " + model.getNumComponents()
+                + " components; convert the image to RGB first");
+    }
+
+    /** How a 16-bit sample becomes 8 bits (see the class comment for which Pillow path each one mirrors). */
+    private enum Reduce {
+        NONE, HIGH_BYTE, CLIP;
+
+        int apply(int v) {
+            return switch (this) {
+                case NONE -> v;
+                case HIGH_BYTE -> v >>> 8;
+                case CLIP -> Math.min(v, 255);
+            };
+        }
+    }
+
+    /** Output channel c takes raster band {@code bands[c]}; extra bands (alpha) are ignored. */
+    private static RgbImage copyChannels(Raster raster, int[] bands, Reduce reduce) {
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
+        int[] row = new int[w];
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(raster.getMinX(), raster.getMinY() + y, w, 1, bands[c], row);
+                for (int x = 0; x < w; x++) {
+                    rgb[(y * w + x) * 3 + c] = (byte) reduce.apply(row[x]);
+                }
+            }
+        }
+        return new RgbImage(w, h, rgb);
+    }
+
+    private static RgbImage fromPalette(Raster raster, IndexColorModel palette) {
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            raster.getSamples(raster.getMinX(), raster.getMinY() + y, w, 1, 0, row);
+            for (int x = 0; x < w; x++) {
+                int i = (y * w + x) * 3;
+                rgb[i] = (byte) palette.getRed(row[x]);
+                rgb[i + 1] = (byte) palette.getGreen(row[x]);
+                rgb[i + 2] = (byte) palette.getBlue(row[x]);
+            }
+        }
+        return new RgbImage(w, h, rgb);
+    }
+}

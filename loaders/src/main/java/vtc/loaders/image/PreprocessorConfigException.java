@@ -1,0 +1,16 @@
+package vtc.loaders.image;
+
+import java.nio.file.Path;
+import vtc.loaders.LoadException;
+
+/** A {@code preprocessor_config.json} that is malformed or asks for something this engine does not do; names the field. */
+public final class PreprocessorConfigException extends LoadException {
+
+    public PreprocessorConfigException(Path file, String message) {
+        super(file, message);
+    }
+
+    public PreprocessorConfigException(Path file, String message, Throwable cause) {
+        super(file, message, cause);
+    }
+}
