@@ -3,10 +3,21 @@ package vtc.engine.kernels;
 import vtc.engine.tensor.WeightMatrix;
 
 /**
- * {@code out = x · Wᵀ + bias}: float32 activations times weights in their stored dtype.
- * (Placeholder implementation: correct and slow; the kernels work replaces its inside.)
+ * {@code out = x · Wᵀ + bias}: float32 activations times weights in their stored dtype
+ * (F32, F16 or BF16), read straight from the (memory-mapped) weight data.
+ *
+ * <p>Two paths: with few activation rows (decode) the product is bound by reading the weights,
+ * so {@link RowDotMatMul} streams each weight row once; with many rows (prefill, ViT) it is
+ * bound by arithmetic, so {@link BlockedMatMul} packs weight blocks and runs a register-blocked
+ * kernel. Work is split over output features (and over rows when there are few features).
+ * A call allocates nothing and creates no thread.
  */
 public final class MatMul {
+
+    /** From this many rows on, packing the weights pays for itself. */
+    static final int BLOCKED_MIN_ROWS = 16;
+
+    private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
 
     private MatMul() {
     }
@@ -15,21 +26,121 @@ public final class MatMul {
      * @param x    {@code m} dense rows of {@code w.cols()} floats starting at {@code xOff}
      * @param bias {@code w.rows()} floats, or null
      * @param out  {@code m} dense rows of {@code w.rows()} floats starting at {@code outOff}
+     * @throws IllegalArgumentException if an array is too short for the shapes (naming {@code w})
      */
     public static void matmul(Parallel parallel, float[] x, int xOff, int m, WeightMatrix w,
                               float[] bias, float[] out, int outOff) {
-        int k = w.cols();
-        int n = w.rows();
-        parallel.forRange(n, (from, to) -> {
-            for (int j = from; j < to; j++) {
-                for (int i = 0; i < m; i++) {
-                    float acc = 0f;
-                    for (int c = 0; c < k; c++) {
-                        acc += x[xOff + i * k + c] * w.get(j, c);
-                    }
-                    out[outOff + i * n + j] = bias == null ? acc : acc + bias[j];
+        checkShapes(x, xOff, m, w, bias, out, outOff);
+        if (m == 0) {
+            return;
+        }
+        Job job = JOBS.get();
+        job.set(x, xOff, m, w, bias, out, outOff, parallel.threads());
+        try {
+            parallel.forRange(job.units(), job);
+        } finally {
+            job.clear();
+        }
+    }
+
+    private static void checkShapes(float[] x, int xOff, int m, WeightMatrix w, float[] bias,
+                                    float[] out, int outOff) {
+        long k = w.cols();
+        long n = w.rows();
+        if (m < 0 || xOff < 0 || outOff < 0) {
+            throw new IllegalArgumentException(w.name() + ": negative rows or offset (m=" + m
+                    + ", xOff=" + xOff + ", outOff=" + outOff + ")");
+        }
+        if (xOff + m * k > x.length) {
+            throw new IllegalArgumentException(w.name() + ": input holds " + x.length + " floats, needs "
+                    + m + " rows of " + k + " from offset " + xOff);
+        }
+        if (outOff + m * n > out.length) {
+            throw new IllegalArgumentException(w.name() + ": output holds " + out.length + " floats, needs "
+                    + m + " rows of " + n + " from offset " + outOff);
+        }
+        if (bias != null && bias.length < n) {
+            throw new IllegalArgumentException(w.name() + ": bias holds " + bias.length + " floats, needs " + n);
+        }
+    }
+
+    /**
+     * The work of one call as a parallel loop over units; one reusable instance per calling thread
+     * (a call blocks until its units are done, so the instance is never shared by two calls).
+     */
+    private static final class Job implements Parallel.RangeTask {
+        private float[] x;
+        private int xOff;
+        private int m;
+        private WeightMatrix w;
+        private float[] bias;
+        private float[] out;
+        private int outOff;
+        private boolean blocked;
+        /** Output-feature ranges, and for the blocked path, row ranges per feature range. */
+        private int featureUnits;
+        private int rowSplits;
+
+        void set(float[] x, int xOff, int m, WeightMatrix w, float[] bias, float[] out, int outOff,
+                 int threads) {
+            this.x = x;
+            this.xOff = xOff;
+            this.m = m;
+            this.w = w;
+            this.bias = bias;
+            this.out = out;
+            this.outOff = outOff;
+            int n = w.rows();
+            this.blocked = m >= BLOCKED_MIN_ROWS;
+            if (blocked) {
+                featureUnits = ceilDiv(n, BlockedMatMul.BLOCK);
+                int wanted = ceilDiv(2 * threads, featureUnits);
+                rowSplits = Math.max(1, Math.min(wanted, m / BlockedMatMul.ROWS));
+            } else {
+                featureUnits = ceilDiv(n, RowDotMatMul.GROUP);
+                rowSplits = 1;
+            }
+        }
+
+        int units() {
+            return featureUnits * rowSplits;
+        }
+
+        @Override
+        public void run(int from, int to) {
+            int n = w.rows();
+            for (int u = from; u < to; u++) {
+                if (blocked) {
+                    int j0 = u / rowSplits * BlockedMatMul.BLOCK;
+                    int split = u % rowSplits;
+                    int i0 = rowBoundary(split);
+                    int i1 = rowBoundary(split + 1);
+                    BlockedMatMul.block(x, xOff, i0, i1, w, bias, out, outOff, j0, Math.min(n, j0 + BlockedMatMul.BLOCK));
+                } else {
+                    int j0 = u * RowDotMatMul.GROUP;
+                    RowDotMatMul.rows(x, xOff, m, w, bias, out, outOff, j0, Math.min(n, j0 + RowDotMatMul.GROUP));
                 }
             }
-        });
+        }
+
+        /** Start of row range {@code split}, on a micro-tile boundary so only the last has leftovers. */
+        private int rowBoundary(int split) {
+            if (split == rowSplits) {
+                return m;
+            }
+            int tiles = m / BlockedMatMul.ROWS;
+            return tiles * split / rowSplits * BlockedMatMul.ROWS;
+        }
+
+        void clear() {
+            x = null;
+            w = null;
+            bias = null;
+            out = null;
+        }
+
+        private static int ceilDiv(int a, int b) {
+            return (a + b - 1) / b;
+        }
     }
 }

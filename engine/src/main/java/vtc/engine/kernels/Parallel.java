@@ -1,16 +1,21 @@
 package vtc.engine.kernels;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A fixed pool of worker threads that splits index ranges across cores. Created once and
  * shared; a kernel call blocks until every part of its range is done.
- * (Placeholder implementation: correct, allocates per call; the kernels work replaces it.)
+ *
+ * <p>The pool holds {@code threads − 1} daemon workers; the calling thread is the last one and
+ * takes part in the work. A job is posted into one shared slot (no allocation per call); the
+ * range is cut into chunks that threads claim from an atomic counter, so a slow thread delays
+ * the job by at most one chunk. Jobs from several application threads are serialized by a lock.
+ * A {@code forRange} issued from inside a running task (nested parallelism) runs inline.
+ *
+ * <p>Idle workers spin briefly before parking, so back-to-back kernel calls (the layers of a
+ * model) do not pay the wake-up latency of a parked thread each time.
  */
 public final class Parallel implements AutoCloseable {
 
@@ -20,57 +25,211 @@ public final class Parallel implements AutoCloseable {
         void run(int from, int to);
     }
 
+    /** Chunks per thread: enough to balance uneven chunks, few enough to keep claiming cheap. */
+    private static final int CHUNKS_PER_THREAD = 4;
+    /** Spin iterations (~tens of microseconds) before an idle thread parks. */
+    private static final int SPINS = 20_000;
+    private static final long NO_JOB = 0;
+
     private final int threads;
-    private final ExecutorService pool;
+    private final Worker[] workers;
+    private final ReentrantLock submitLock = new ReentrantLock();
+
+    // The job slot. Written only by the submitting thread while no worker is inside the job.
+    private RangeTask task;
+    private int rangeEnd;
+    private int chunkSize;
+    private int chunkCount;
+    private volatile Thread submitter;
+    private volatile Throwable failure;
+
+    /** Number of the posted job, or NO_JOB between jobs; workers enter only a posted job. */
+    private volatile long postedJob = NO_JOB;
+    private long lastJob = NO_JOB;
+    private final AtomicInteger nextChunk = new AtomicInteger();
+    private final AtomicInteger doneChunks = new AtomicInteger();
+    /** Workers that entered the posted job and may still read its slot. */
+    private final AtomicInteger inside = new AtomicInteger();
+    private volatile boolean closed;
 
     public Parallel(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
         this.threads = threads;
-        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "vtc-worker");
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = new Worker[threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker(i + 1);
+            workers[i].start();
+        }
     }
 
     public int threads() {
         return threads;
     }
 
-    /** Runs {@code task} over {@code [0, n)} split into contiguous parts, one per thread. */
+    /**
+     * Runs {@code task} over {@code [0, n)}, split into contiguous chunks that the calling thread
+     * and the workers claim dynamically. Every index is covered by exactly one call. If a chunk
+     * throws, the remaining chunks are skipped and the first exception is rethrown here.
+     */
     public void forRange(int n, RangeTask task) {
-        if (pool == null || n <= 1) {
+        if (n <= 0) {
+            return;
+        }
+        if (closed) {
+            throw new IllegalStateException("Parallel pool is closed");
+        }
+        if (workers.length == 0 || n == 1 || runsInsideThisPool()) {
             task.run(0, n);
             return;
         }
-        int parts = Math.min(threads, n);
-        List<Future<?>> futures = new ArrayList<>(parts);
-        for (int p = 0; p < parts; p++) {
-            int from = (int) ((long) n * p / parts);
-            int to = (int) ((long) n * (p + 1) / parts);
-            futures.add(pool.submit(() -> task.run(from, to)));
-        }
+        submitLock.lock();
         try {
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
+            post(n, task);
+            runChunks();
+            awaitChunks();
+            retire();
+            rethrowFailure();
+        } finally {
+            submitLock.unlock();
         }
     }
 
+    private boolean runsInsideThisPool() {
+        return submitLock.isHeldByCurrentThread()
+                || (Thread.currentThread() instanceof Worker w && w.pool() == this);
+    }
+
+    private void post(int n, RangeTask job) {
+        int chunks = Math.min(n, threads * CHUNKS_PER_THREAD);
+        this.task = job;
+        this.rangeEnd = n;
+        this.chunkSize = (n + chunks - 1) / chunks;
+        this.chunkCount = (n + chunkSize - 1) / chunkSize;
+        this.failure = null;
+        this.submitter = Thread.currentThread();
+        nextChunk.set(0);
+        doneChunks.set(0);
+        postedJob = ++lastJob;
+        for (Worker w : workers) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    /** Claims and runs chunks of the posted job until none is left. */
+    private void runChunks() {
+        int chunks = chunkCount;
+        int size = chunkSize;
+        int end = rangeEnd;
+        RangeTask job = task;
+        for (int c = nextChunk.getAndIncrement(); c < chunks; c = nextChunk.getAndIncrement()) {
+            try {
+                if (failure == null) {
+                    int from = c * size;
+                    job.run(from, Math.min(end, from + size));
+                }
+            } catch (Throwable t) {
+                if (failure == null) {
+                    failure = t;
+                }
+            } finally {
+                if (doneChunks.incrementAndGet() == chunks) {
+                    LockSupport.unpark(submitter);
+                }
+            }
+        }
+    }
+
+    private void awaitChunks() {
+        int chunks = chunkCount;
+        for (int spin = 0; doneChunks.get() < chunks; spin++) {
+            if (spin < SPINS) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(this, 100_000);
+            }
+        }
+    }
+
+    /**
+     * Withdraws the job, then waits for workers that entered it to leave, so the next job may
+     * overwrite the slot. A worker that reads the job number before the withdrawal either is
+     * counted in {@code inside} here or sees the withdrawal on its re-check and never reads the slot.
+     */
+    private void retire() {
+        postedJob = NO_JOB;
+        while (inside.get() != 0) {
+            Thread.onSpinWait();
+        }
+        task = null;
+        submitter = null;
+    }
+
+    private void rethrowFailure() {
+        Throwable t = failure;
+        failure = null;
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (t != null) {
+            throw new IllegalStateException("parallel task failed", t);
+        }
+    }
+
+    /** Stops the workers; later calls to {@link #forRange} fail. */
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
+        closed = true;
+        for (Worker w : workers) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    private final class Worker extends Thread {
+
+        Worker(int index) {
+            super("vtc-worker-" + index);
+            setDaemon(true);
+        }
+
+        Parallel pool() {
+            return Parallel.this;
+        }
+
+        @Override
+        public void run() {
+            long seen = NO_JOB;
+            int idle = 0;
+            while (!closed) {
+                long job = postedJob;
+                if (job == NO_JOB || job == seen) {
+                    idle = waitForWork(idle);
+                    continue;
+                }
+                idle = 0;
+                inside.incrementAndGet();
+                try {
+                    if (postedJob == job) {
+                        seen = job;
+                        runChunks();
+                    }
+                } finally {
+                    inside.decrementAndGet();
+                }
+            }
+        }
+
+        private int waitForWork(int idle) {
+            if (idle < SPINS) {
+                Thread.onSpinWait();
+                return idle + 1;
+            }
+            LockSupport.park(Parallel.this);
+            return idle;
         }
     }
 }

@@ -1,0 +1,89 @@
+package vtc.engine.kernels;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import vtc.engine.tensor.DType;
+
+/**
+ * Loads one vector of stored weights (little-endian, possibly unaligned, inside a mapping) and
+ * widens it to float32 in registers: F32 as is, BF16 as {@code bits << 16}, F16 by rebuilding
+ * the float32 bit pattern (exact for normals, subnormals, ±0, ±inf and NaN).
+ */
+final class WeightVectors {
+
+    static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    static final int LANES = FLOATS.length();
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+    /** As many 16-bit lanes as there are float lanes. */
+    private static final VectorSpecies<Short> HALVES =
+            VectorSpecies.of(short.class, VectorShape.forBitSize(LANES * Short.SIZE));
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfShort U16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+
+    /** F16 exponent+mantissa shifted into float32 position: exponent 31 (inf/nan) starts here. */
+    private static final int F16_INF_SHIFTED = 0x7C00 << 13;
+    /** 2^(127−15): rebiases the exponent, and turns F16 subnormals into float32 normals. */
+    private static final float F16_REBIAS = 0x1p112f;
+
+    private WeightVectors() {
+    }
+
+    /** {@code LANES} weights starting at {@code byteOffset}, widened from {@code dtype}. */
+    static FloatVector load(DType dtype, MemorySegment data, long byteOffset) {
+        return switch (dtype) {
+            case F32 -> FloatVector.fromMemorySegment(FLOATS, data, byteOffset, LE);
+            case BF16 -> bf16(data, byteOffset);
+            case F16 -> f16(data, byteOffset);
+        };
+    }
+
+    static FloatVector bf16(MemorySegment data, long byteOffset) {
+        return halves(data, byteOffset).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    static FloatVector f16(MemorySegment data, long byteOffset) {
+        IntVector h = halves(data, byteOffset);
+        IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+        IntVector shifted = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
+        IntVector magnitude = shifted.reinterpretAsFloats().mul(F16_REBIAS).reinterpretAsInts();
+        VectorMask<Integer> infOrNan = shifted.compare(VectorOperators.GE, F16_INF_SHIFTED);
+        IntVector special = shifted.or(0x7F800000);
+        return magnitude.blend(special, infOrNan).or(sign).reinterpretAsFloats();
+    }
+
+    /** {@code LANES} 16-bit values sign-extended to int lanes (callers mask or shift the sign away). */
+    private static IntVector halves(MemorySegment data, long byteOffset) {
+        return (IntVector) ShortVector.fromMemorySegment(HALVES, data, byteOffset, LE)
+                .convertShape(VectorOperators.S2I, INTS, 0);
+    }
+
+    /** One stored weight widened to float32 (tails shorter than a vector). */
+    static float scalar(DType dtype, MemorySegment data, long byteOffset) {
+        return switch (dtype) {
+            case F32 -> data.get(F32_LE, byteOffset);
+            case BF16 -> Float.intBitsToFloat((data.get(U16_LE, byteOffset) & 0xFFFF) << 16);
+            case F16 -> Float.float16ToFloat(data.get(U16_LE, byteOffset));
+        };
+    }
+
+    /** Widens {@code count} weights starting at {@code byteOffset} into {@code dst[dstOff ..]}. */
+    static void widen(DType dtype, MemorySegment data, long byteOffset, int count, float[] dst, int dstOff) {
+        int bytes = dtype.bytes();
+        int i = 0;
+        for (; i <= count - LANES; i += LANES) {
+            load(dtype, data, byteOffset + (long) i * bytes).intoArray(dst, dstOff + i);
+        }
+        for (; i < count; i++) {
+            dst[dstOff + i] = scalar(dtype, data, byteOffset + (long) i * bytes);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package vtc.engine.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import vtc.engine.tensor.DType;
+import vtc.engine.tensor.WeightMatrix;
+
+/**
+ * {@link MatMul} against a double-precision reference computed from the values the stored
+ * weights represent (so F16/BF16 rounding of the weights is not counted as kernel error).
+ *
+ * <p>Tolerance: |got − ref| ≤ 1e-5 · Σ|x·w| + 1e-6. A float32 sum of k products (FMA or not, any
+ * order) has error ≤ ~k·2⁻²⁴·Σ|x·w|; for k ≤ 100 that is ≤ 6e-6·Σ|x·w|, and for the k = 1000
+ * cases the blocked order keeps it well below 1e-5 in practice (errors of random sign).
+ */
+class MatMulTest {
+
+    private static final int[] M = {1, 2, 3, 5, 17};
+    private static final int[] K = {1, 3, 17, 64, 100};
+    private static final int[] N = {1, 7, 33};
+    private static Parallel one;
+    private static Parallel two;
+    private static Parallel three;
+
+    @BeforeAll
+    static void pools() {
+        one = new Parallel(1);
+        two = new Parallel(2);
+        three = new Parallel(3);
+    }
+
+    @AfterAll
+    static void closePools() {
+        one.close();
+        two.close();
+        three.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void oddShapesAndTailsMatchReference(DType dtype) {
+        Random random = new Random(42);
+        for (int m : M) {
+            for (int k : K) {
+                for (int n : N) {
+                    for (Parallel p : new Parallel[] {one, two, three}) {
+                        check(random, dtype, m, k, n, p, random.nextBoolean(), 3, 5);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void blockedPathAcrossBlockAndPanelEdges(DType dtype) {
+        Random random = new Random(7);
+        // m ≥ BLOCKED_MIN_ROWS takes the packed path; n crosses a 256-feature block and a 64-wide panel,
+        // k crosses the 256-deep k-block, m leaves rows after the 6-row tiles.
+        check(random, dtype, 16, 300, 333, two, true, 0, 0);
+        check(random, dtype, 23, 520, 70, three, false, 2, 1);
+        check(random, dtype, 61, 257, 1, two, true, 0, 0);
+        check(random, dtype, 40, 1000, 257, one, true, 0, 0);
+    }
+
+    @Test
+    void f16SubnormalInfinityAndNanWeightsReachTheOutput() {
+        // Subnormal F16 weights (2^-24 .. 2^-14) times large activations, through both paths.
+        int k = 40;
+        float[] weights = new float[k * 17];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = Float.float16ToFloat((short) (1 + (i * 37) % 0x3FF)) * (i % 2 == 0 ? 1 : -1);
+        }
+        WeightMatrix w = TestWeights.matrix("subnormals", DType.F16, 17, k, weights);
+        for (int m : new int[] {1, 17}) {
+            float[] x = filled(m * k, 4096f);
+            float[] out = new float[m * 17];
+            MatMul.matmul(two, x, 0, m, w, null, out, 0);
+            for (int j = 0; j < 17; j++) {
+                double ref = 0;
+                for (int c = 0; c < k; c++) {
+                    ref += 4096.0 * weights[j * k + c];
+                }
+                assertEquals(ref, out[(m - 1) * 17 + j], 1e-6 * Math.abs(ref) + 1e-9, "m=" + m + " j=" + j);
+            }
+        }
+        float[] row = filled(20, 1f);
+        row[17] = Float.POSITIVE_INFINITY;
+        assertEquals(Float.POSITIVE_INFINITY, single(DType.F16, row));
+        row[17] = Float.NaN;
+        assertEquals(Float.NaN, single(DType.F16, row));
+        row[17] = Float.NEGATIVE_INFINITY;
+        assertEquals(Float.NEGATIVE_INFINITY, single(DType.BF16, row));
+    }
+
+    private static float single(DType dtype, float[] row) {
+        float[] out = new float[1];
+        MatMul.matmul(one, filled(row.length, 1f), 0, 1,
+                TestWeights.matrix("row", dtype, 1, row.length, row), null, out, 0);
+        return out[0];
+    }
+
+    @Test
+    void offsetsAreHonoured() {
+        Random random = new Random(3);
+        int m = 18, k = 33, n = 7;
+        float[] weights = TestWeights.gaussian(random, n * k);
+        WeightMatrix w = TestWeights.matrix("w", DType.F32, n, k, weights);
+        float[] x = TestWeights.gaussian(random, 5 + m * k);
+        float[] out = new float[9 + m * n + 4];
+        java.util.Arrays.fill(out, 42f);
+        MatMul.matmul(two, x, 5, m, w, null, out, 9);
+        for (int i = 0; i < 9; i++) {
+            assertEquals(42f, out[i]);
+        }
+        for (int i = 9 + m * n; i < out.length; i++) {
+            assertEquals(42f, out[i]);
+        }
+        double ref = 0;
+        for (int c = 0; c < k; c++) {
+            ref += (double) x[5 + 17 * k + c] * weights[3 * k + c];
+        }
+        assertEquals(ref, out[9 + 17 * n + 3], 1e-4);
+    }
+
+    @Test
+    void shortArraysAreRejectedNamingTheWeight() {
+        WeightMatrix w = TestWeights.matrix("layers.0.fc1", DType.F32, 4, 8, new float[32]);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MatMul.matmul(one, new float[15], 0, 2, w, null, new float[8], 0));
+        if (!e.getMessage().contains("layers.0.fc1")) {
+            fail("message should name the weight: " + e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> MatMul.matmul(one, new float[16], 0, 2, w, null, new float[7], 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> MatMul.matmul(one, new float[16], 0, 2, w, new float[3], new float[8], 0));
+    }
+
+    private static void check(Random random, DType dtype, int m, int k, int n, Parallel p,
+                              boolean withBias, int xOff, int outOff) {
+        float[] weights = TestWeights.gaussian(random, n * k);
+        WeightMatrix w = TestWeights.matrix("w", dtype, n, k, weights);
+        float[] x = TestWeights.gaussian(random, xOff + m * k);
+        float[] bias = withBias ? TestWeights.gaussian(random, n) : null;
+        float[] out = new float[outOff + m * n];
+        MatMul.matmul(p, x, xOff, m, w, bias, out, outOff);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double ref = bias == null ? 0 : bias[j];
+                double magnitude = Math.abs(ref);
+                for (int c = 0; c < k; c++) {
+                    double term = x[xOff + i * k + c] * TestWeights.stored(dtype, weights[j * k + c]);
+                    ref += term;
+                    magnitude += Math.abs(term);
+                }
+                double got = out[outOff + i * n + j];
+                double tol = 1e-5 * magnitude + 1e-6;
+                if (Math.abs(got - ref) > tol) {
+                    fail(String.format("%s m=%d k=%d n=%d threads=%d out[%d][%d]=%s ref=%s tol=%s",
+                            dtype, m, k, n, p.threads(), i, j, got, ref, tol));
+                }
+            }
+        }
+    }
+
+    private static float[] identityScaled(float[] diagonalPerColumn) {
+        int k = diagonalPerColumn.length;
+        float[] w = new float[k * k];
+        for (int j = 0; j < k; j++) {
+            for (int c = 0; c < k; c++) {
+                w[j * k + c] = diagonalPerColumn[c];
+            }
+        }
+        return w;
+    }
+
+    private static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+}

@@ -1,0 +1,57 @@
+package vtc.engine.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import org.junit.jupiter.api.Test;
+import vtc.engine.tensor.DType;
+
+/** The in-register widening of 16-bit weights, checked exhaustively against the JDK's scalar conversions. */
+class WeightVectorsTest {
+
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    @Test
+    void everyF16BitPatternWidensExactly() {
+        float[] widened = widenAll(DType.F16);
+        for (int bits = 0; bits < 65536; bits++) {
+            float expected = Float.float16ToFloat((short) bits);
+            assertSame(expected, widened[bits], bits);
+        }
+    }
+
+    @Test
+    void everyBf16BitPatternWidensExactly() {
+        float[] widened = widenAll(DType.BF16);
+        for (int bits = 0; bits < 65536; bits++) {
+            assertSame(Float.intBitsToFloat(bits << 16), widened[bits], bits);
+        }
+    }
+
+    /** All 65536 patterns in one segment, starting at an odd address (unaligned vector loads). */
+    private static float[] widenAll(DType dtype) {
+        MemorySegment data = Arena.ofAuto().allocate(2 * 65536 + 1, 1).asSlice(1, 2 * 65536);
+        for (int bits = 0; bits < 65536; bits++) {
+            data.set(U16, 2L * bits, (short) bits);
+        }
+        float[] out = new float[65536 + 3];
+        WeightVectors.widen(dtype, data, 0, 65536 - 5, out, 3); // vector body and a scalar tail
+        WeightVectors.widen(dtype, data, 2L * (65536 - 5), 5, out, 65536 - 2);
+        float[] aligned = new float[65536];
+        System.arraycopy(out, 3, aligned, 0, 65536);
+        return aligned;
+    }
+
+    private static void assertSame(float expected, float actual, int bits) {
+        if (Float.isNaN(expected)) {
+            assertTrue(Float.isNaN(actual), () -> "pattern 0x" + Integer.toHexString(bits) + " must widen to NaN");
+        } else {
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual),
+                    () -> "pattern 0x" + Integer.toHexString(bits) + ": expected " + expected + ", got " + actual);
+        }
+    }
+}
