@@ -130,6 +130,11 @@ public final class SafetensorsFile implements AutoCloseable {
         return mapping.asSlice(info.fileOffset(), info.byteSize());
     }
 
+    /** Whether {@code name} is stored in a dtype the engine computes with (F32, F16, BF16). */
+    public boolean hasWeightDtype(String name) {
+        return StoredDType.engineType(info(name).dtype()) != null;
+    }
+
     /** The engine dtype of {@code name}; refuses, naming the dtype, tensors the engine cannot compute with. */
     public DType dtype(String name) {
         TensorInfo info = info(name);

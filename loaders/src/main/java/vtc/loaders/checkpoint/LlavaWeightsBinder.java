@@ -1,0 +1,138 @@
+package vtc.loaders.checkpoint;
+
+import static vtc.loaders.checkpoint.RequiredTensors.EMBED_TOKENS;
+import static vtc.loaders.checkpoint.RequiredTensors.LM_HEAD;
+import static vtc.loaders.checkpoint.RequiredTensors.PROJECTOR;
+import static vtc.loaders.checkpoint.RequiredTensors.TEXT;
+import static vtc.loaders.checkpoint.RequiredTensors.VISION;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import vtc.engine.llava.LlavaConfig;
+import vtc.engine.llava.LlavaWeights;
+import vtc.engine.llava.ProjectorWeights;
+import vtc.engine.tensor.WeightMatrix;
+import vtc.engine.text.LlamaLayerWeights;
+import vtc.engine.text.LlamaWeights;
+import vtc.engine.vision.ClipLayerWeights;
+import vtc.engine.vision.ClipVisionWeights;
+
+/**
+ * Turns the tensors of a checkpoint into the engine's weight records: matrices stay views into
+ * the mapping, vectors (norms, biases, the class embedding) are copied to float32. Before binding
+ * anything, every expected tensor is checked against the shape the config implies, and all
+ * problems are reported together so a mismatched config shows up in one message.
+ */
+final class LlavaWeightsBinder {
+
+    private final LlavaConfig config;
+    private final CheckpointTensors tensors;
+    private final TensorNaming naming;
+    private final Map<String, ExpectedTensor> expected = new LinkedHashMap<>();
+
+    private LlavaWeightsBinder(LlavaConfig config, CheckpointTensors tensors) {
+        this.config = config;
+        this.tensors = tensors;
+        this.naming = TensorNaming.detect(tensors.names());
+        for (ExpectedTensor t : RequiredTensors.of(config)) {
+            expected.put(t.name(), t);
+        }
+    }
+
+    /** Checks the checkpoint in {@code dir} against {@code config}, then binds its weights. */
+    static LlavaWeights bind(Path dir, LlavaConfig config, CheckpointTensors tensors) {
+        LlavaWeightsBinder binder = new LlavaWeightsBinder(config, tensors);
+        List<String> problems = binder.problems();
+        if (!problems.isEmpty()) {
+            throw new CheckpointException(dir, problems.size() + " problem(s) with the weights for this config.json:\n  - "
+                    + String.join("\n  - ", problems));
+        }
+        return new LlavaWeights(binder.vision(), binder.projector(), binder.text());
+    }
+
+    private List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        for (ExpectedTensor t : expected.values()) {
+            String stored = naming.stored(t.name());
+            if (!tensors.contains(stored)) {
+                if (t.required()) {
+                    problems.add("missing tensor " + stored + " " + t.shapeText());
+                }
+                continue;
+            }
+            var info = tensors.info(stored);
+            if (!t.hasShape(info.shape())) {
+                problems.add("tensor " + stored + " has shape " + info.shapeText() + ", config implies " + t.shapeText());
+            }
+            if (!tensors.hasWeightDtype(stored)) {
+                problems.add("tensor " + stored + " has dtype " + info.dtype() + "; only F32, F16 and BF16 are supported");
+            }
+        }
+        return problems;
+    }
+
+    private ClipVisionWeights vision() {
+        String emb = VISION + "embeddings.";
+        List<ClipLayerWeights> layers = new ArrayList<>();
+        for (int i = 0; i < config.featureHiddenIndex(); i++) {
+            layers.add(visionLayer(VISION + "encoder.layers." + i + "."));
+        }
+        return new ClipVisionWeights(
+                matrix(emb + "patch_embedding.weight"),
+                vector(emb + "class_embedding"),
+                matrix(emb + "position_embedding.weight"),
+                vector(VISION + "pre_layrnorm.weight"), vector(VISION + "pre_layrnorm.bias"),
+                List.copyOf(layers));
+    }
+
+    private ClipLayerWeights visionLayer(String p) {
+        String attn = p + "self_attn.";
+        return new ClipLayerWeights(
+                vector(p + "layer_norm1.weight"), vector(p + "layer_norm1.bias"),
+                matrix(attn + "q_proj.weight"), vector(attn + "q_proj.bias"),
+                matrix(attn + "k_proj.weight"), vector(attn + "k_proj.bias"),
+                matrix(attn + "v_proj.weight"), vector(attn + "v_proj.bias"),
+                matrix(attn + "out_proj.weight"), vector(attn + "out_proj.bias"),
+                vector(p + "layer_norm2.weight"), vector(p + "layer_norm2.bias"),
+                matrix(p + "mlp.fc1.weight"), vector(p + "mlp.fc1.bias"),
+                matrix(p + "mlp.fc2.weight"), vector(p + "mlp.fc2.bias"));
+    }
+
+    private ProjectorWeights projector() {
+        boolean bias = config.multimodalProjectorBias();
+        return new ProjectorWeights(
+                matrix(PROJECTOR + "linear_1.weight"), bias ? vector(PROJECTOR + "linear_1.bias") : null,
+                matrix(PROJECTOR + "linear_2.weight"), bias ? vector(PROJECTOR + "linear_2.bias") : null);
+    }
+
+    private LlamaWeights text() {
+        List<LlamaLayerWeights> layers = new ArrayList<>();
+        for (int i = 0; i < config.text().numHiddenLayers(); i++) {
+            String p = TEXT + "layers." + i + ".";
+            layers.add(new LlamaLayerWeights(
+                    vector(p + "input_layernorm.weight"),
+                    matrix(p + "self_attn.q_proj.weight"), matrix(p + "self_attn.k_proj.weight"),
+                    matrix(p + "self_attn.v_proj.weight"), matrix(p + "self_attn.o_proj.weight"),
+                    vector(p + "post_attention_layernorm.weight"),
+                    matrix(p + "mlp.gate_proj.weight"), matrix(p + "mlp.up_proj.weight"),
+                    matrix(p + "mlp.down_proj.weight")));
+        }
+        WeightMatrix embed = matrix(EMBED_TOKENS);
+        // Tied embeddings share one matrix even when a checkpoint also stores a copy of the head.
+        WeightMatrix head = config.text().tieWordEmbeddings() ? embed : matrix(LM_HEAD);
+        return new LlamaWeights(embed, List.copyOf(layers), vector(TEXT + "norm.weight"), head);
+    }
+
+    /** A view of {@code name} as {@code [first dim, product of the rest]} (so a conv kernel becomes a matrix). */
+    private WeightMatrix matrix(String name) {
+        ExpectedTensor t = expected.get(name);
+        return tensors.matrix(naming.stored(name), t.rows(), t.cols());
+    }
+
+    private float[] vector(String name) {
+        return tensors.floats(naming.stored(name));
+    }
+}

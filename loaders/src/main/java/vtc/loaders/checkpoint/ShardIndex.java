@@ -1,0 +1,65 @@
+package vtc.loaders.checkpoint;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code model.safetensors.index.json}: which shard holds each tensor,
+ * {@code {"metadata": {"total_size": bytes}, "weight_map": {tensor: shard file}}}.
+ *
+ * @param file      the index file
+ * @param weightMap tensor name to shard file name, as written (not yet resolved or trusted)
+ */
+record ShardIndex(Path file, Map<String, String> weightMap) {
+
+    static ShardIndex read(Path file) {
+        JsonElement json;
+        try {
+            json = JsonParser.parseString(Files.readString(file));
+        } catch (IOException e) {
+            throw new CheckpointException(file, "cannot read: " + e.getMessage(), e);
+        } catch (JsonParseException e) {
+            throw new CheckpointException(file, "not valid JSON: " + e.getMessage(), e);
+        }
+        if (!json.isJsonObject()) {
+            throw new CheckpointException(file, "must hold a JSON object");
+        }
+        JsonElement map = json.getAsJsonObject().get("weight_map");
+        if (map == null || !map.isJsonObject()) {
+            throw new CheckpointException(file, "weight_map must be an object of tensor name to shard file");
+        }
+        Map<String, String> weightMap = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonElement> e : map.getAsJsonObject().entrySet()) {
+            JsonElement shard = e.getValue();
+            if (!shard.isJsonPrimitive() || !shard.getAsJsonPrimitive().isString()) {
+                throw new CheckpointException(file, "weight_map." + e.getKey() + " must be a shard file name, got " + shard);
+            }
+            weightMap.put(e.getKey(), shard.getAsString());
+        }
+        if (weightMap.isEmpty()) {
+            throw new CheckpointException(file, "weight_map is empty");
+        }
+        return new ShardIndex(file, Map.copyOf(weightMap));
+    }
+
+    /** Writes an index for {@code weightMap} (sorted by tensor name, as transformers does). */
+    static void write(Path file, long totalSize, Map<String, String> weightMap) throws IOException {
+        JsonObject metadata = new JsonObject();
+        metadata.addProperty("total_size", totalSize);
+        JsonObject map = new JsonObject();
+        weightMap.keySet().stream().sorted().forEach(name -> map.addProperty(name, weightMap.get(name)));
+        JsonObject root = new JsonObject();
+        root.add("metadata", metadata);
+        root.add("weight_map", map);
+        String text = new GsonBuilder().setPrettyPrinting().create().toJson(root);
+        Files.writeString(file, text + "\n");
+    }
+}
