@@ -1,0 +1,109 @@
+package vtc.loaders.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vtc.fixtures.Fixtures;
+import vtc.fixtures.Golden;
+
+/** Every unusable file gives an {@link ImageFileException} naming the file and the reason, never a decoder stack trace. */
+class BadImageFileTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void emptyFile() throws IOException {
+        Path file = Files.write(dir.resolve("empty.png"), new byte[0]);
+        assertRefused(file, "empty");
+    }
+
+    @Test
+    void textFile() throws IOException {
+        Path file = Files.writeString(dir.resolve("notes.png"), "this is not an image\n");
+        assertRefused(file, "not a PNG or JPEG");
+    }
+
+    @Test
+    void missingFile() {
+        assertRefused(dir.resolve("absent.jpg"), "no such image file");
+    }
+
+    @Test
+    void truncatedPng() throws IOException {
+        byte[] png = Files.readAllBytes(Golden.of(Fixtures.TINY_LLAVA).file("image1.png"));
+        Path file = Files.write(dir.resolve("cut.png"), Arrays.copyOf(png, png.length / 2));
+        assertRefused(file, "cannot decode");
+    }
+
+    @Test
+    void truncatedJpeg() throws IOException {
+        byte[] jpeg = Files.readAllBytes(Golden.of(Fixtures.TINY_LLAVA).file("image2.jpg"));
+        Path file = Files.write(dir.resolve("cut.jpg"), Arrays.copyOf(jpeg, jpeg.length / 2));
+        // libjpeg only warns and fills the rest with grey; Pillow refuses truncated files, and so must we.
+        assertRefused(file, "truncated");
+    }
+
+    @Test
+    void hugeDeclaredDimensionsAreRefusedBeforeDecoding() throws IOException {
+        Path file = Files.write(dir.resolve("bomb.png"), pngHeader(100_000, 100_000));
+        assertRefused(file, "100000x100000");
+    }
+
+    @Test
+    void pixelLimitIsConfigurable() {
+        Path image = Golden.of(Fixtures.TINY_LLAVA).file("image1.png"); // 150 x 100
+        ImageFileException e = assertThrows(ImageFileException.class, () -> ImageFiles.read(image, 14_999));
+        assertTrue(e.getMessage().contains("14999"), e.getMessage());
+        assertEquals(150, ImageFiles.read(image, 15_000).width());
+    }
+
+    @Test
+    void otherFormatsAreRefusedByName() throws IOException {
+        Path file = dir.resolve("picture.bmp");
+        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_3BYTE_BGR), "bmp", file.toFile());
+        assertRefused(file, "bmp");
+    }
+
+    private static void assertRefused(Path file, String reason) {
+        ImageFileException e = assertThrows(ImageFileException.class, () -> ImageFiles.read(file));
+        assertEquals(file, e.file());
+        assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains(reason), e.getMessage());
+    }
+
+    /** PNG signature and a valid IHDR (8-bit RGB) declaring {@code width × height}, then IEND: no pixel data at all. */
+    private static byte[] pngHeader(int width, int height) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 2)
+                .put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(out, "IHDR", ihdr.array());
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
+        CRC32 crc = new CRC32();
+        crc.update(typeBytes);
+        crc.update(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(typeBytes);
+        out.writeBytes(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+}
