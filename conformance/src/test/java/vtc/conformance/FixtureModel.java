@@ -1,0 +1,53 @@
+package vtc.conformance;
+
+import vtc.engine.kernels.Parallel;
+import vtc.engine.llava.LlavaModel;
+import vtc.engine.prune.VisionShape;
+import vtc.engine.prune.VisualTokenSelector;
+import vtc.fixtures.Fixtures;
+import vtc.fixtures.Golden;
+import vtc.loaders.checkpoint.LlavaCheckpoint;
+
+/** One golden fixture opened for a test class: its goldens, its checkpoint and the model on it. */
+final class FixtureModel implements AutoCloseable {
+
+    static final String[] NAMES = {Fixtures.TINY_LLAVA, Fixtures.TINY_LLAVA_BF16};
+
+    final String name;
+    final Golden golden;
+    final LlavaCheckpoint checkpoint;
+    final Parallel parallel;
+    final LlavaModel model;
+
+    private FixtureModel(String name) {
+        this.name = name;
+        this.golden = Golden.of(name);
+        this.checkpoint = LlavaCheckpoint.open(Fixtures.model(name));
+        this.parallel = new Parallel(2);
+        this.model = new LlavaModel(checkpoint.config(), checkpoint.weights(), parallel);
+    }
+
+    static FixtureModel open(String name) {
+        return new FixtureModel(name);
+    }
+
+    /** The model input of every model golden. */
+    float[] pixels() {
+        return golden.floats(golden.at("model_input_image.pixel_values_tensor").getAsString());
+    }
+
+    int[] promptIds() {
+        return golden.ints("prompt.input_ids");
+    }
+
+    /** A selector that keeps the given patches whatever it sees: feeds golden indices to the engine. */
+    static VisualTokenSelector fixedPatches(int[] keep) {
+        return (VisionShape shape) -> () -> keep.clone();
+    }
+
+    @Override
+    public void close() {
+        parallel.close();
+        checkpoint.close();
+    }
+}
