@@ -20,6 +20,9 @@ import java.nio.file.Path;
  */
 public final class ImagePreprocessor {
 
+    /** Bound on the pad canvas and the resized image (600 MB as RGB), so an extreme aspect ratio fails clearly. */
+    public static final long MAX_INTERMEDIATE_PIXELS = 200_000_000L;
+
     private final PreprocessorConfig config;
     /** {@code normalized[c][v]}: the pixel value of level v (0..255) in channel c. */
     private final float[][] normalized;
@@ -75,6 +78,7 @@ public final class ImagePreprocessor {
     /** LLaVA's {@code expand2square}: the image centred (floor offsets) on a square canvas of {@link PreprocessorConfig#padColor()}. */
     public RgbImage padToSquare(RgbImage image) {
         int side = Math.max(image.width(), image.height());
+        requireIntermediate(image, "padding it to a square", side, side);
         int[] fill = config.padColor();
         RgbImage canvas = RgbImage.filled(side, side, fill[0], fill[1], fill[2]);
         return canvas.paste(image, (side - image.width()) / 2, (side - image.height()) / 2);
@@ -119,12 +123,17 @@ public final class ImagePreprocessor {
         int shortSide = Math.min(image.width(), image.height());
         int longSide = Math.max(image.width(), image.height());
         double newLong = (double) ((long) edge * longSide) / shortSide;
-        if (newLong * edge > ImageFiles.DEFAULT_MAX_PIXELS) {
-            throw new ImageFileException(null, "a " + image.width() + "x" + image.height()
-                    + " image is too elongated: resizing its short side to " + edge + " gives "
-                    + (long) newLong + " pixels on the long side; use pad mode");
-        }
+        requireIntermediate(image, "resizing its short side to " + edge, newLong, edge);
         return image.width() <= image.height() ? new int[] {edge, (int) newLong} : new int[] {(int) newLong, edge};
+    }
+
+    /** Refuses (as an {@link ImageFileException} without a file) a step whose result would be absurdly large. */
+    private static void requireIntermediate(RgbImage image, String step, double width, double height) {
+        if (width * height > MAX_INTERMEDIATE_PIXELS) {
+            throw new ImageFileException(null, "a " + image.width() + "x" + image.height() + " image is too elongated: "
+                    + step + " needs " + (long) width + "x" + (long) height + " pixels, more than "
+                    + MAX_INTERMEDIATE_PIXELS);
+        }
     }
 
     private static double level(PreprocessorConfig config, int c, int v) {
