@@ -1,0 +1,112 @@
+package vtc.loaders.tokenizer;
+
+import java.util.OptionalInt;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+
+/**
+ * The tokenizer both file formats load into: added tokens are cut out of the text first, each
+ * stretch of text between them goes through the format's own {@link TextEncoder}, and BOS/EOS are
+ * put around the result when the settings ask for them.
+ */
+final class BpeTokenizer implements Tokenizer {
+
+    /** Encodes one stretch of text that contains no added token. */
+    interface TextEncoder {
+        /** @param atTextStart whether the stretch begins at the very start of the input */
+        void encode(String text, boolean atTextStart, IntConsumer out);
+    }
+
+    private final Vocabulary vocabulary;
+    private final AddedTokenSplitter splitter;
+    private final TextEncoder textEncoder;
+    private final TextDecoder decoder;
+    private final int bosId;
+    private final int eosId;
+    private final boolean addBos;
+    private final boolean addEos;
+
+    BpeTokenizer(Vocabulary vocabulary, AddedTokenSplitter splitter, TextEncoder textEncoder, TextDecoder decoder,
+                 int bosId, int eosId, boolean addBos, boolean addEos) {
+        this.vocabulary = vocabulary;
+        this.splitter = splitter;
+        this.textEncoder = textEncoder;
+        this.decoder = decoder;
+        this.bosId = bosId;
+        this.eosId = eosId;
+        this.addBos = addBos;
+        this.addEos = addEos;
+    }
+
+    @Override
+    public int[] encode(String text) {
+        checkWellFormed(text);
+        IntStream.Builder ids = IntStream.builder();
+        if (addBos) {
+            ids.add(bosId);
+        }
+        for (AddedTokenSplitter.Span span : splitter.split(text)) {
+            if (span.isToken()) {
+                ids.add(span.tokenId());
+            } else {
+                textEncoder.encode(span.text(), span.start() == 0, ids::add);
+            }
+        }
+        if (addEos) {
+            ids.add(eosId);
+        }
+        return ids.build().toArray();
+    }
+
+    /** A lone surrogate has no UTF-8 form, so it cannot be tokenized (Java would silently write '?'). */
+    private static void checkWellFormed(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException("text has an unpaired surrogate at index " + i);
+            }
+        }
+    }
+
+    @Override
+    public String decode(int[] ids, boolean skipSpecialTokens) {
+        return decoder.decode(ids, skipSpecialTokens);
+    }
+
+    @Override
+    public String piece(int id) {
+        return vocabulary.piece(id);
+    }
+
+    @Override
+    public int vocabSize() {
+        return vocabulary.size();
+    }
+
+    @Override
+    public int bosId() {
+        return bosId;
+    }
+
+    @Override
+    public int eosId() {
+        return eosId;
+    }
+
+    @Override
+    public OptionalInt tokenId(String piece) {
+        return vocabulary.id(piece);
+    }
+
+    @Override
+    public boolean isSpecial(int id) {
+        return vocabulary.isSpecial(id);
+    }
+
+    @Override
+    public StreamingDecoder streamingDecoder(boolean skipSpecialTokens) {
+        return new StreamingDecoder(decoder, skipSpecialTokens);
+    }
+}

@@ -1,0 +1,44 @@
+package vtc.loaders.tokenizer;
+
+import java.util.OptionalInt;
+
+/**
+ * Text to token ids and back, with the semantics of the model's Hugging Face tokenizer: a BOS id
+ * in front when the model adds one, added tokens such as {@code <image>} matched verbatim and never
+ * split, and every stretch of text between two added tokens tokenized on its own (so each gets its
+ * own {@code ▁} dummy prefix in the legacy Llama form).
+ */
+public interface Tokenizer {
+
+    /** The ids of {@code text}, with BOS (and EOS) added when the model's settings say so. */
+    int[] encode(String text);
+
+    /**
+     * The text of {@code ids}. Byte-fallback tokens are joined into UTF-8; a run of byte tokens
+     * that is not valid UTF-8 becomes one U+FFFD per byte, as in Hugging Face tokenizers.
+     *
+     * @throws IllegalArgumentException if an id is outside the vocabulary
+     */
+    String decode(int[] ids, boolean skipSpecialTokens);
+
+    /** The vocabulary string of {@code id} (e.g. {@code "▁the"}, {@code "<0x0A>"}, {@code "<image>"}). */
+    String piece(int id);
+
+    /** The number of ids, added tokens included (ids are 0 .. vocabSize()-1). */
+    int vocabSize();
+
+    /** The beginning-of-sequence id, or -1 if the tokenizer has none. */
+    int bosId();
+
+    /** The end-of-sequence id, or -1 if the tokenizer has none. */
+    int eosId();
+
+    /** The id of a vocabulary string, if there is one. */
+    OptionalInt tokenId(String piece);
+
+    /** Whether {@code id} is a special token (left out by {@code decode(ids, true)}). */
+    boolean isSpecial(int id);
+
+    /** A decoder fed one id at a time, as ids come out of generation. */
+    StreamingDecoder streamingDecoder(boolean skipSpecialTokens);
+}
