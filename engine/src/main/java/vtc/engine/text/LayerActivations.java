@@ -22,6 +22,8 @@ final class LayerActivations {
     final float[] lastRowProbs;
     /** {@link #lastRowProbs} averaged over heads. */
     final float[] headMean;
+    /** The attention task over these arrays, reused by every layer. */
+    final CausalAttention attention;
 
     LayerActivations(LlamaConfig config, int rows, int cacheCapacity) {
         int qDim = config.numAttentionHeads() * config.headDim();
@@ -38,5 +40,6 @@ final class LayerActivations {
         this.scores = new float[config.numAttentionHeads() * cacheCapacity];
         this.lastRowProbs = new float[config.numAttentionHeads() * cacheCapacity];
         this.headMean = new float[cacheCapacity];
+        this.attention = new CausalAttention(config, this);
     }
 }

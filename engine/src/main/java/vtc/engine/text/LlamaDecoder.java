@@ -7,7 +7,6 @@ import vtc.engine.kernels.MatMul;
 import vtc.engine.kernels.Norms;
 import vtc.engine.kernels.Parallel;
 import vtc.engine.kernels.Rope;
-import vtc.engine.kernels.Softmax;
 import vtc.engine.kernels.VectorOps;
 import vtc.engine.prune.DecoderAttentionObserver;
 import vtc.engine.prune.DecoderTokenSelector;
@@ -161,7 +160,7 @@ public final class LlamaDecoder {
             rope.apply(act.k, i * kvDim, config.numKeyValueHeads(), positions[i]);
         }
         cache.append(layer, act.k, act.v, rows, positions);
-        causalAttention(layer, rows, positions, cache, act, watchLastRow);
+        act.attention.compute(parallel, cache, layer, rows, positions, watchLastRow);
         MatMul.matmul(parallel, act.attended, 0, rows, w.oProj(), null, act.residual, 0);
         VectorOps.add(x, 0, act.residual, 0, rows * d);
 
@@ -173,58 +172,6 @@ public final class LlamaDecoder {
         Activations.siluMul(act.gate, 0, act.up, 0, rows * config.intermediateSize());
         MatMul.matmul(parallel, act.gate, 0, rows, w.downProj(), null, act.residual, 0);
         VectorOps.add(x, 0, act.residual, 0, rows * d);
-    }
-
-    /**
-     * Softmax attention of each query row over the cached entries at positions up to its own,
-     * one query head per parallel task; query head h reads key/value head
-     * {@code h / queriesPerKvHead}. When watched, the last row's probabilities are averaged
-     * over heads into {@code act.headMean}.
-     */
-    private void causalAttention(int layer, int rows, int[] positions, KvCache cache, LayerActivations act,
-                                 boolean watchLastRow) {
-        int headDim = config.headDim();
-        int group = config.queriesPerKvHead();
-        int capacity = cache.capacity();
-        float scale = (float) (1.0 / Math.sqrt(headDim));
-        float[] keys = cache.keys(layer);
-        float[] values = cache.values(layer);
-        parallel.forRange(config.numAttentionHeads(), (fromHead, toHead) -> {
-            for (int h = fromHead; h < toHead; h++) {
-                int scoreRow = h * capacity;
-                int qCol = h * headDim;
-                int kvCol = (h / group) * headDim;
-                for (int i = 0; i < rows; i++) {
-                    int seen = cache.visible(layer, positions[i]);
-                    int qAt = i * qDim + qCol;
-                    for (int j = 0; j < seen; j++) {
-                        act.scores[scoreRow + j] = scale * VectorOps.dot(act.q, qAt, keys, j * kvDim + kvCol, headDim);
-                    }
-                    Softmax.softmax(act.scores, scoreRow, seen);
-                    if (watchLastRow && i == rows - 1) {
-                        System.arraycopy(act.scores, scoreRow, act.lastRowProbs, scoreRow, seen);
-                    }
-                    Arrays.fill(act.attended, qAt, qAt + headDim, 0f);
-                    for (int j = 0; j < seen; j++) {
-                        VectorOps.axpy(act.scores[scoreRow + j], values, j * kvDim + kvCol, act.attended, qAt, headDim);
-                    }
-                }
-            }
-        });
-        if (watchLastRow) {
-            averageOverHeads(act, cache.visible(layer, positions[rows - 1]), capacity);
-        }
-    }
-
-    private void averageOverHeads(LayerActivations act, int keys, int capacity) {
-        int heads = config.numAttentionHeads();
-        for (int j = 0; j < keys; j++) {
-            float sum = 0f;
-            for (int h = 0; h < heads; h++) {
-                sum += act.lastRowProbs[h * capacity + j];
-            }
-            act.headMean[j] = sum / heads;
-        }
     }
 
     /** FastV's signal: the head-mean attention of layer {@code layer}'s last row on each image key. */

@@ -65,6 +65,28 @@ class LlamaDecoderTest {
         assertEquals(IDS.length, cache.length(2));
     }
 
+    /** The per-token loop reuses the request's scratch: measured with the JDK's per-thread allocation counter. */
+    @Test
+    void decodeStepsAllocateNothing() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (Parallel single = new Parallel(1)) {
+            LlamaDecoder decoder = new LlamaDecoder(CONFIG, WEIGHTS, single);
+            KvCache cache = decoder.newCache(2000);
+            decoder.prefill(cache, embed(PROMPT), PROMPT, range(0, PROMPT), null, 0, 0, null);
+            DecodeState state = decoder.decodeState(cache);
+            int position = PROMPT;
+            for (; position < 1000; position++) {
+                state.next(IDS[position % IDS.length], position);
+            }
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (; position < 1500; position++) {
+                state.next(IDS[position % IDS.length], position);
+            }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertTrue(allocated < 1024, "500 decode steps allocated " + allocated + " bytes");
+        }
+    }
+
     @Test
     void forwardLayersIsTheSameComputationWithoutACache() {
         float[] x = embed(PROMPT);
