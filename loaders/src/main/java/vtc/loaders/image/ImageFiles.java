@@ -1,5 +1,7 @@
 package vtc.loaders.image;
 
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_ColorSpace;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,7 +11,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -18,7 +22,8 @@ import javax.imageio.stream.ImageInputStream;
  * not fit in memory is refused before anything is decoded. Decoder warnings (libjpeg's "premature end of data" for
  * a truncated JPEG, which otherwise decodes into grey filler) are errors, as they are for Pillow.
  *
- * <p>Not done, like the reference: EXIF orientation is not applied and embedded colour profiles are not applied.
+ * <p>Not done, like the reference: EXIF orientation and embedded colour profiles are not applied (see
+ * {@link #storedColours}).
  */
 public final class ImageFiles {
 
@@ -45,8 +50,10 @@ public final class ImageFiles {
             ImageReader reader = readerFor(in, file);
             try {
                 reader.setInput(in, true, true);
-                requireDecodableSize(file, reader.getWidth(0), reader.getHeight(0), maxPixels);
-                return PillowRgbConversion.toRgb(decode(reader, file), file);
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                requireDecodableSize(file, width, height, maxPixels);
+                return PillowRgbConversion.toRgb(decode(reader, storedColours(reader, width, height), file), file);
             } finally {
                 reader.dispose();
             }
@@ -98,10 +105,34 @@ public final class ImageFiles {
         }
     }
 
-    private static BufferedImage decode(ImageReader reader, Path file) throws IOException {
+    /**
+     * The JDK's JPEG decoder converts the pixels of a file with an embedded ICC profile to sRGB by default; Pillow
+     * keeps the stored values. Decoding into an image of the embedded colour space (which the decoder offers as a
+     * later image type of the same kind) keeps them here too.
+     */
+    private static ImageReadParam storedColours(ImageReader reader, int width, int height) throws IOException {
+        ImageReadParam param = reader.getDefaultReadParam();
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+        if (!types.hasNext()) {
+            return param;
+        }
+        ColorSpace preferred = types.next().getColorModel().getColorSpace();
+        while (types.hasNext()) {
+            ImageTypeSpecifier type = types.next();
+            ColorSpace space = type.getColorModel().getColorSpace();
+            if (space instanceof ICC_ColorSpace && !space.isCS_sRGB() && !space.equals(preferred)
+                    && space.getType() == preferred.getType() && space.getNumComponents() == preferred.getNumComponents()) {
+                param.setDestination(type.createBufferedImage(width, height));
+                break;
+            }
+        }
+        return param;
+    }
+
+    private static BufferedImage decode(ImageReader reader, ImageReadParam param, Path file) throws IOException {
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-        BufferedImage image = reader.read(0);
+        BufferedImage image = reader.read(0, param);
         if (!warnings.isEmpty()) {
             throw new ImageFileException(file, "truncated or corrupt image data: " + String.join("; ", warnings));
         }

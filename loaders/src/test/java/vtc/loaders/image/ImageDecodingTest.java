@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
@@ -161,6 +164,41 @@ class ImageDecodingTest {
             assertEquals(rgb.rgb()[i * 3], rgb.rgb()[i * 3 + 1]);
             assertEquals(rgb.rgb()[i * 3], rgb.rgb()[i * 3 + 2]);
         }
+    }
+
+    @Test
+    void jpegColourProfileIsNotApplied() throws IOException {
+        // Pillow's convert("RGB") ignores an embedded ICC profile; the JDK would convert to sRGB (by up to ~70 levels
+        // for a linear-RGB profile). The same JPEG with and without a profile must decode identically.
+        BufferedImage image = new BufferedImage(16, 16, BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                image.getRaster().setPixel(x, y, new int[] {x * 16, y * 16, 128});
+            }
+        }
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpeg", plain);
+        byte[] jpeg = plain.toByteArray();
+        Path withoutProfile = Files.write(dir.resolve("plain.jpg"), jpeg);
+        Path withProfile = Files.write(dir.resolve("linear.jpg"),
+                withIccSegment(jpeg, ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData()));
+
+        assertArrayEquals(ImageFiles.read(withoutProfile).rgb(), ImageFiles.read(withProfile).rgb());
+    }
+
+    /** Inserts an APP2 "ICC_PROFILE" segment (one chunk) after the JFIF APP0 segment. */
+    private static byte[] withIccSegment(byte[] jpeg, byte[] profile) {
+        int afterApp0 = 4 + ((jpeg[4] & 0xFF) << 8 | (jpeg[5] & 0xFF));
+        byte[] tag = "ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII);
+        int length = 2 + tag.length + 2 + profile.length;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, afterApp0);
+        out.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xE2, (byte) (length >> 8), (byte) length});
+        out.writeBytes(tag);
+        out.writeBytes(new byte[] {1, 1});
+        out.writeBytes(profile);
+        out.write(jpeg, afterApp0, jpeg.length - afterApp0);
+        return out.toByteArray();
     }
 
     private Path png(BufferedImage image, String name) throws IOException {
