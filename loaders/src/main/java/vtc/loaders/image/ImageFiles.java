@@ -49,11 +49,13 @@ public final class ImageFiles {
             }
             ImageReader reader = readerFor(in, file);
             try {
+                boolean storedAlpha = storesAlphaChannel(in, reader);
                 reader.setInput(in, true, true);
                 int width = reader.getWidth(0);
                 int height = reader.getHeight(0);
                 requireDecodableSize(file, width, height, maxPixels);
-                return PillowRgbConversion.toRgb(decode(reader, storedColours(reader, width, height), file), file);
+                BufferedImage image = decode(reader, storedColours(reader, width, height), file);
+                return PillowRgbConversion.toRgb(image, storedAlpha, file);
             } finally {
                 reader.dispose();
             }
@@ -92,6 +94,23 @@ public final class ImageFiles {
             throw new ImageFileException(file, "unsupported image format " + format + "; PNG and JPEG are supported");
         }
         return reader;
+    }
+
+    /**
+     * Whether the file has an alpha channel of its own (PNG colour types 4 and 6, read from the IHDR chunk that must
+     * come first), as opposed to a {@code tRNS} colour key, which the JDK also turns into an alpha band but Pillow
+     * keeps aside. The two differ for 16-bit grey (see {@link PillowRgbConversion}).
+     */
+    private static boolean storesAlphaChannel(ImageInputStream in, ImageReader reader) throws IOException {
+        if (!reader.getFormatName().equalsIgnoreCase("png")) {
+            return false;
+        }
+        byte[] head = new byte[26]; // signature 8, chunk length 4, "IHDR" 4, width 4, height 4, bit depth 1, colour type 1
+        in.mark();
+        in.readFully(head);
+        in.reset();
+        int colourType = head[25] & 0xFF;
+        return colourType == 4 || colourType == 6;
     }
 
     private static void requireDecodableSize(Path file, int width, int height, long maxPixels) {

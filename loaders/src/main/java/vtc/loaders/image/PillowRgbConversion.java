@@ -20,9 +20,10 @@ import java.nio.file.Path;
  *       {@code L;2}/{@code L;4} unpackers: 0, 85, 170, 255 / multiples of 17): looked up.</li>
  *   <li>16-bit RGB, RGBA and grey+alpha: the high byte ({@code v >> 8}); Pillow unpacks these PNGs with its
  *       {@code RGB;16B}/{@code RGBA;16B}/{@code LA;16B} raw modes, which keep the most significant byte.</li>
- *   <li>16-bit grey <em>without</em> alpha: {@code min(v, 255)}. Pillow opens it as mode {@code I;16} and its
- *       {@code I;16 → RGB} conversion clips instead of shifting, so a 16-bit grey PNG mostly turns white. Odd, but
- *       it is what the reference sees, and matching it is the point of this class.</li>
+ *   <li>16-bit grey <em>without</em> an alpha channel (with or without a {@code tRNS} colour key, which the JDK
+ *       presents as alpha but Pillow keeps aside): {@code min(v, 255)}. Pillow opens it as mode {@code I;16} and
+ *       its {@code I;16 → RGB} conversion clips instead of shifting, so a 16-bit grey PNG mostly turns white. Odd,
+ *       but it is what the reference sees, and matching it is the point of this class.</li>
  * </ul>
  * Anything else (CMYK, other colour spaces or sample sizes) is refused.
  */
@@ -31,7 +32,11 @@ final class PillowRgbConversion {
     private PillowRgbConversion() {
     }
 
-    static RgbImage toRgb(BufferedImage image, Path file) {
+    /**
+     * @param storedAlpha whether the file itself has an alpha channel (PNG colour types 4, 6), not merely a
+     *                    colour key the decoder turned into one
+     */
+    static RgbImage toRgb(BufferedImage image, boolean storedAlpha, Path file) {
         Raster raster = image.getRaster();
         if (image.getColorModel() instanceof IndexColorModel palette) {
             return fromPalette(raster, palette);
@@ -50,7 +55,7 @@ final class PillowRgbConversion {
             return copyChannels(raster, new int[] {0, 1, 2}, sixteenBit ? Reduce.HIGH_BYTE : Reduce.NONE);
         }
         if (colorSpace == ColorSpace.TYPE_GRAY && model.getNumColorComponents() == 1) {
-            Reduce reduce = !sixteenBit ? Reduce.NONE : model.hasAlpha() ? Reduce.HIGH_BYTE : Reduce.CLIP;
+            Reduce reduce = !sixteenBit ? Reduce.NONE : storedAlpha ? Reduce.HIGH_BYTE : Reduce.CLIP;
             return copyChannels(raster, new int[] {0, 0, 0}, reduce);
         }
         String space = colorSpace == ColorSpace.TYPE_CMYK ? "CMYK" : "colour space type " + colorSpace;

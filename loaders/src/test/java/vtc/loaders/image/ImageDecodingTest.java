@@ -13,9 +13,11 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +54,26 @@ class ImageDecodingTest {
 
         assertEquals(16, bitDepth(dir.resolve("grey16.png")));
         int[] clipped = {0, 1, 200, 255, 255, 255, 255, 255};
+        assertArrayEquals(rgbOf(clipped, clipped, clipped), rgb.rgb());
+    }
+
+    @Test
+    void sixteenBitGreyWithColourKeyIsStillClipped() throws IOException {
+        // A tRNS chunk does not make Pillow's mode I;16 an LA image, though the JDK decodes it with an alpha band.
+        int[] grey = {0, 100, 1000, 65535};
+        BufferedImage image = new BufferedImage(grey.length, 1, BufferedImage.TYPE_USHORT_GRAY);
+        image.getRaster().setSamples(0, 0, grey.length, 1, 0, grey);
+        Path plain = png(image, "grey16.png");
+        byte[] png = Files.readAllBytes(plain);
+        int afterIhdr = 8 + 4 + 4 + 13 + 4;
+        ByteArrayOutputStream keyed = new ByteArrayOutputStream();
+        keyed.write(png, 0, afterIhdr);
+        writeChunk(keyed, "tRNS", new byte[] {0x03, (byte) 0xE8}); // grey 1000 is transparent
+        keyed.write(png, afterIhdr, png.length - afterIhdr);
+
+        RgbImage rgb = ImageFiles.read(Files.write(dir.resolve("grey16-trns.png"), keyed.toByteArray()));
+
+        int[] clipped = {0, 100, 255, 255};
         assertArrayEquals(rgbOf(clipped, clipped, clipped), rgb.rgb());
     }
 
@@ -199,6 +221,17 @@ class ImageDecodingTest {
         out.writeBytes(profile);
         out.write(jpeg, afterApp0, jpeg.length - afterApp0);
         return out.toByteArray();
+    }
+
+    private static void writeChunk(ByteArrayOutputStream out, String type, byte[] data) {
+        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
+        CRC32 crc = new CRC32();
+        crc.update(typeBytes);
+        crc.update(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(typeBytes);
+        out.writeBytes(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     private Path png(BufferedImage image, String name) throws IOException {
