@@ -29,12 +29,14 @@ final class BlockedMatMul {
     static final int BLOCK = 4 * PANEL;
     /** Reduction depth per block: the 6 activation rows of a tile (6·KC floats) stay in L1. */
     static final int KC = 256;
+    /** Reduction steps packed per pass over a panel's rows. */
+    private static final int PACK_DEPTH = 32;
 
     /** Per-thread buffers, allocated once per thread and reused by every call. */
     private static final class Scratch {
         final float[] packed = new float[BLOCK * KC];
-        final float[] row = new float[KC];
-        final float[] edge = new float[ROWS * PANEL];
+        final float[] row = new float[PACK_DEPTH];
+        final float[] tile = new float[ROWS * PANEL];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -77,24 +79,31 @@ final class BlockedMatMul {
 
     /**
      * Widens weights {@code [j0, j1) × [k0, k0 + kc)} into {@code packed}: panel q holds features
-     * {@code j0 + q·PANEL ..}, laid out {@code [p][lane]}; lanes past {@code j1} are zero.
+     * {@code j0 + q·PANEL ..}, laid out {@code [p][lane]}; lanes past {@code j1} are zero. The
+     * transposing stores go {@link #PACK_DEPTH} steps at a time, so the panel lines they write
+     * (PACK_DEPTH × PANEL floats) stay in L1 while all the panel's rows pass.
      */
     private static void pack(WeightMatrix w, int j0, int j1, int k0, int kc, Scratch s) {
         float[] packed = s.packed;
         float[] row = s.row;
-        long colOffset = (long) k0 * w.dtype().bytes();
+        int bytes = w.dtype().bytes();
         int padded = (j1 - j0 + PANEL - 1) / PANEL * PANEL;
-        for (int local = 0; local < padded; local++) {
-            int base = local / PANEL * kc * PANEL + local % PANEL;
-            int j = j0 + local;
-            if (j < j1) {
-                WeightVectors.widen(w.dtype(), w.data(), w.rowOffset(j) + colOffset, kc, row, 0);
-                for (int p = 0; p < kc; p++) {
-                    packed[base + p * PANEL] = row[p];
-                }
-            } else {
-                for (int p = 0; p < kc; p++) {
-                    packed[base + p * PANEL] = 0f;
+        for (int panel = 0; panel < padded; panel += PANEL) {
+            int panelBase = panel * kc;
+            for (int p0 = 0; p0 < kc; p0 += PACK_DEPTH) {
+                int depth = Math.min(PACK_DEPTH, kc - p0);
+                for (int lane = 0; lane < PANEL; lane++) {
+                    int j = j0 + panel + lane;
+                    if (j < j1) {
+                        WeightVectors.widen(w.dtype(), w.data(), w.rowOffset(j) + (long) (k0 + p0) * bytes,
+                                depth, row, 0);
+                    } else {
+                        java.util.Arrays.fill(row, 0, depth, 0f);
+                    }
+                    int base = panelBase + p0 * PANEL + lane;
+                    for (int p = 0; p < depth; p++) {
+                        packed[base + p * PANEL] = row[p];
+                    }
                 }
             }
         }
@@ -103,56 +112,38 @@ final class BlockedMatMul {
     /** One strip of {@code rows} activation rows against every panel of the packed block. */
     private static void rowTile(int rows, float[] x, int xo, int k, int kc, Scratch s,
                                 float[] out, int rowOut, int n, int j0, int j1) {
+        float[] tile = s.tile;
         for (int j = j0, q = 0; j < j1; j += PANEL, q++) {
             int po = q * kc * PANEL;
-            int width = Math.min(PANEL, j1 - j);
-            if (width == PANEL) {
-                tile(rows, x, xo, k, kc, s.packed, po, out, rowOut + j, n);
+            if (rows == ROWS) {
+                tile6(x, xo, k, kc, s.packed, po, tile);
             } else {
-                edgeTile(rows, x, xo, k, kc, s, po, out, rowOut + j, n, width);
+                tile1(x, xo, kc, s.packed, po, tile);
             }
-        }
-    }
-
-    /** A tile narrower than a panel goes through a full-width scratch tile. */
-    private static void edgeTile(int rows, float[] x, int xo, int k, int kc, Scratch s, int po,
-                                 float[] out, int co, int n, int width) {
-        float[] edge = s.edge;
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(out, co + r * n, edge, r * PANEL, width);
-        }
-        tile(rows, x, xo, k, kc, s.packed, po, edge, 0, PANEL);
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(edge, r * PANEL, out, co + r * n, width);
-        }
-    }
-
-    private static void tile(int rows, float[] x, int xo, int k, int kc, float[] pk, int po,
-                             float[] c, int co, int ldc) {
-        if (rows == ROWS) {
-            tile6(x, xo, k, kc, pk, po, c, co, ldc);
-        } else {
-            tile1(x, xo, kc, pk, po, c, co);
+            accumulate(tile, rows, out, rowOut + j, n, Math.min(PANEL, j1 - j));
         }
     }
 
     /**
-     * {@code c[r][0..PANEL) += Σ_p x[r][p] · panel[p][0..PANEL)} for 6 rows: 24 accumulators,
-     * 4 weight vectors loaded and 6 activations broadcast per step.
+     * {@code tile[r][0..PANEL) = Σ_p x[r][p] · panel[p][0..PANEL)} for 6 rows: 24 accumulators,
+     * 4 weight vectors loaded and 6 activations broadcast per step. (Accumulators start at zero
+     * and go to a scratch tile, which keeps this method small enough for the JIT to compile
+     * every vector operation to a register instruction.)
      */
-    private static void tile6(float[] x, int xo, int k, int kc, float[] pk, int po,
-                              float[] c, int co, int ldc) {
-        int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc;
-        FloatVector a00 = load(c, co), a01 = load(c, co + LANES), a02 = load(c, co + 2 * LANES), a03 = load(c, co + 3 * LANES);
-        FloatVector a10 = load(c, c1), a11 = load(c, c1 + LANES), a12 = load(c, c1 + 2 * LANES), a13 = load(c, c1 + 3 * LANES);
-        FloatVector a20 = load(c, c2), a21 = load(c, c2 + LANES), a22 = load(c, c2 + 2 * LANES), a23 = load(c, c2 + 3 * LANES);
-        FloatVector a30 = load(c, c3), a31 = load(c, c3 + LANES), a32 = load(c, c3 + 2 * LANES), a33 = load(c, c3 + 3 * LANES);
-        FloatVector a40 = load(c, c4), a41 = load(c, c4 + LANES), a42 = load(c, c4 + 2 * LANES), a43 = load(c, c4 + 3 * LANES);
-        FloatVector a50 = load(c, c5), a51 = load(c, c5 + LANES), a52 = load(c, c5 + 2 * LANES), a53 = load(c, c5 + 3 * LANES);
+    private static void tile6(float[] x, int xo, int k, int kc, float[] pk, int po, float[] tile) {
+        FloatVector a00 = FloatVector.zero(FLOATS), a01 = a00, a02 = a00, a03 = a00;
+        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+        FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        FloatVector a40 = a00, a41 = a00, a42 = a00, a43 = a00;
+        FloatVector a50 = a00, a51 = a00, a52 = a00, a53 = a00;
         int x1 = xo + k, x2 = x1 + k, x3 = x2 + k, x4 = x3 + k, x5 = x4 + k;
         for (int p = 0; p < kc; p++) {
             int pb = po + p * PANEL;
-            FloatVector w0 = load(pk, pb), w1 = load(pk, pb + LANES), w2 = load(pk, pb + 2 * LANES), w3 = load(pk, pb + 3 * LANES);
+            FloatVector w0 = FloatVector.fromArray(FLOATS, pk, pb);
+            FloatVector w1 = FloatVector.fromArray(FLOATS, pk, pb + LANES);
+            FloatVector w2 = FloatVector.fromArray(FLOATS, pk, pb + 2 * LANES);
+            FloatVector w3 = FloatVector.fromArray(FLOATS, pk, pb + 3 * LANES);
             FloatVector b = FloatVector.broadcast(FLOATS, x[xo + p]);
             a00 = w0.fma(b, a00); a01 = w1.fma(b, a01); a02 = w2.fma(b, a02); a03 = w3.fma(b, a03);
             b = FloatVector.broadcast(FLOATS, x[x1 + p]);
@@ -166,36 +157,49 @@ final class BlockedMatMul {
             b = FloatVector.broadcast(FLOATS, x[x5 + p]);
             a50 = w0.fma(b, a50); a51 = w1.fma(b, a51); a52 = w2.fma(b, a52); a53 = w3.fma(b, a53);
         }
-        store4(a00, a01, a02, a03, c, co);
-        store4(a10, a11, a12, a13, c, c1);
-        store4(a20, a21, a22, a23, c, c2);
-        store4(a30, a31, a32, a33, c, c3);
-        store4(a40, a41, a42, a43, c, c4);
-        store4(a50, a51, a52, a53, c, c5);
+        a00.intoArray(tile, 0); a01.intoArray(tile, LANES); a02.intoArray(tile, 2 * LANES); a03.intoArray(tile, 3 * LANES);
+        a10.intoArray(tile, PANEL); a11.intoArray(tile, PANEL + LANES);
+        a12.intoArray(tile, PANEL + 2 * LANES); a13.intoArray(tile, PANEL + 3 * LANES);
+        a20.intoArray(tile, 2 * PANEL); a21.intoArray(tile, 2 * PANEL + LANES);
+        a22.intoArray(tile, 2 * PANEL + 2 * LANES); a23.intoArray(tile, 2 * PANEL + 3 * LANES);
+        a30.intoArray(tile, 3 * PANEL); a31.intoArray(tile, 3 * PANEL + LANES);
+        a32.intoArray(tile, 3 * PANEL + 2 * LANES); a33.intoArray(tile, 3 * PANEL + 3 * LANES);
+        a40.intoArray(tile, 4 * PANEL); a41.intoArray(tile, 4 * PANEL + LANES);
+        a42.intoArray(tile, 4 * PANEL + 2 * LANES); a43.intoArray(tile, 4 * PANEL + 3 * LANES);
+        a50.intoArray(tile, 5 * PANEL); a51.intoArray(tile, 5 * PANEL + LANES);
+        a52.intoArray(tile, 5 * PANEL + 2 * LANES); a53.intoArray(tile, 5 * PANEL + 3 * LANES);
     }
 
     /** The same for one row (the m % 6 leftover rows). */
-    private static void tile1(float[] x, int xo, int kc, float[] pk, int po, float[] c, int co) {
-        FloatVector a0 = load(c, co), a1 = load(c, co + LANES), a2 = load(c, co + 2 * LANES), a3 = load(c, co + 3 * LANES);
+    private static void tile1(float[] x, int xo, int kc, float[] pk, int po, float[] tile) {
+        FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
         for (int p = 0; p < kc; p++) {
             int pb = po + p * PANEL;
             FloatVector b = FloatVector.broadcast(FLOATS, x[xo + p]);
-            a0 = load(pk, pb).fma(b, a0);
-            a1 = load(pk, pb + LANES).fma(b, a1);
-            a2 = load(pk, pb + 2 * LANES).fma(b, a2);
-            a3 = load(pk, pb + 3 * LANES).fma(b, a3);
+            a0 = FloatVector.fromArray(FLOATS, pk, pb).fma(b, a0);
+            a1 = FloatVector.fromArray(FLOATS, pk, pb + LANES).fma(b, a1);
+            a2 = FloatVector.fromArray(FLOATS, pk, pb + 2 * LANES).fma(b, a2);
+            a3 = FloatVector.fromArray(FLOATS, pk, pb + 3 * LANES).fma(b, a3);
         }
-        store4(a0, a1, a2, a3, c, co);
+        a0.intoArray(tile, 0);
+        a1.intoArray(tile, LANES);
+        a2.intoArray(tile, 2 * LANES);
+        a3.intoArray(tile, 3 * LANES);
     }
 
-    private static FloatVector load(float[] a, int off) {
-        return FloatVector.fromArray(FLOATS, a, off);
-    }
-
-    private static void store4(FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3, float[] c, int off) {
-        v0.intoArray(c, off);
-        v1.intoArray(c, off + LANES);
-        v2.intoArray(c, off + 2 * LANES);
-        v3.intoArray(c, off + 3 * LANES);
+    /** {@code out[r][0..width) += tile[r][0..width)}; a panel past the last feature is cut at {@code width}. */
+    private static void accumulate(float[] tile, int rows, float[] out, int co, int ldc, int width) {
+        for (int r = 0; r < rows; r++) {
+            int t = r * PANEL;
+            int o = co + r * ldc;
+            int v = 0;
+            for (; v + LANES <= width; v += LANES) {
+                FloatVector.fromArray(FLOATS, out, o + v).add(FloatVector.fromArray(FLOATS, tile, t + v))
+                        .intoArray(out, o + v);
+            }
+            for (; v < width; v++) {
+                out[o + v] += tile[t + v];
+            }
+        }
     }
 }

@@ -13,9 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
 import vtc.engine.tensor.DType;
 
 /**
- * Loads one vector of stored weights (little-endian, possibly unaligned, inside a mapping) and
- * widens it to float32 in registers: F32 as is, BF16 as {@code bits << 16}, F16 by rebuilding
- * the float32 bit pattern (exact for normals, subnormals, ±0, ±inf and NaN).
+ * Widens stored weights (little-endian, possibly unaligned, inside a mapping) to float32, a
+ * vector at a time in registers: BF16 as {@code bits << 16}, F16 by rebuilding the float32 bit
+ * pattern (exact for normals, subnormals, ±0, ±inf and NaN); F32 is copied.
  */
 final class WeightVectors {
 
@@ -35,15 +35,6 @@ final class WeightVectors {
     private static final float F16_REBIAS = 0x1p112f;
 
     private WeightVectors() {
-    }
-
-    /** {@code LANES} weights starting at {@code byteOffset}, widened from {@code dtype}. */
-    static FloatVector load(DType dtype, MemorySegment data, long byteOffset) {
-        return switch (dtype) {
-            case F32 -> FloatVector.fromMemorySegment(FLOATS, data, byteOffset, LE);
-            case BF16 -> bf16(data, byteOffset);
-            case F16 -> f16(data, byteOffset);
-        };
     }
 
     static FloatVector bf16(MemorySegment data, long byteOffset) {
@@ -75,15 +66,35 @@ final class WeightVectors {
         };
     }
 
-    /** Widens {@code count} weights starting at {@code byteOffset} into {@code dst[dstOff ..]}. */
+    /**
+     * Widens {@code count} weights starting at {@code byteOffset} into {@code dst[dstOff ..]}.
+     * One loop per dtype, so each loop body is a straight run of vector instructions.
+     */
     static void widen(DType dtype, MemorySegment data, long byteOffset, int count, float[] dst, int dstOff) {
-        int bytes = dtype.bytes();
+        switch (dtype) {
+            case F32 -> MemorySegment.copy(data, F32_LE, byteOffset, dst, dstOff, count);
+            case BF16 -> widenBf16(data, byteOffset, count, dst, dstOff);
+            case F16 -> widenF16(data, byteOffset, count, dst, dstOff);
+        }
+    }
+
+    private static void widenBf16(MemorySegment data, long byteOffset, int count, float[] dst, int dstOff) {
         int i = 0;
         for (; i <= count - LANES; i += LANES) {
-            load(dtype, data, byteOffset + (long) i * bytes).intoArray(dst, dstOff + i);
+            bf16(data, byteOffset + 2L * i).intoArray(dst, dstOff + i);
         }
         for (; i < count; i++) {
-            dst[dstOff + i] = scalar(dtype, data, byteOffset + (long) i * bytes);
+            dst[dstOff + i] = scalar(DType.BF16, data, byteOffset + 2L * i);
+        }
+    }
+
+    private static void widenF16(MemorySegment data, long byteOffset, int count, float[] dst, int dstOff) {
+        int i = 0;
+        for (; i <= count - LANES; i += LANES) {
+            f16(data, byteOffset + 2L * i).intoArray(dst, dstOff + i);
+        }
+        for (; i < count; i++) {
+            dst[dstOff + i] = scalar(DType.F16, data, byteOffset + 2L * i);
         }
     }
 }
