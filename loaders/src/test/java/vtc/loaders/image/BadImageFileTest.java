@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,7 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.CRC32;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vtc.fixtures.Fixtures;
@@ -76,6 +82,26 @@ class BadImageFileTest {
         Path file = dir.resolve("picture.bmp");
         ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_3BYTE_BGR), "bmp", file.toFile());
         assertRefused(file, "bmp");
+    }
+
+    @Test
+    void fourChannelJpegIsRefusedAsCmyk() throws IOException {
+        // Pillow would convert CMYK with its own formula; rather than guess it, such files are refused.
+        WritableRaster cmyk = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 16, 16, 4, null);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                cmyk.setPixel(x, y, new int[] {x * 10, y * 10, 50, 20});
+            }
+        }
+        Path file = dir.resolve("cmyk.jpg");
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(cmyk, null, null), null);
+        } finally {
+            writer.dispose();
+        }
+        assertRefused(file, "CMYK");
     }
 
     private static void assertRefused(Path file, String reason) {
