@@ -88,4 +88,38 @@ class FastVConformanceTest {
         assertArrayEquals(expectedIds, result.generatedIds(), name + " " + setting);
         assertArrayEquals(kept, result.keptIndices(), "no visual pruning, so FastV's indices are patch indices");
     }
+
+    /** The keys the layers from K on attend to sit at the golden kept positions (original, with gaps). */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("settings")
+    void layersFromKSeeOnlyTheKeptPositions(String name, String setting) {
+        FixtureModel f = FIXTURES.get(name);
+        String entry = "fastv.by_setting." + setting;
+        int layer = Integer.parseInt(setting.substring(1, setting.indexOf('_')));
+        int[] kept = f.golden.ints(entry + ".kept_image_indices");
+        int n = f.model.config().vision().numPatches();
+        int rows = f.promptIds().length - 1 + n;
+        float[] x = f.model.embedPrompt(f.promptIds(), f.golden.floats("projector.features"), n);
+        int[] positions = java.util.stream.IntStream.range(0, rows).toArray();
+        Map<Integer, int[]> keyPositions = new HashMap<>();
+        DecoderTokenSelector goldenKeep = new DecoderTokenSelector() {
+            @Override
+            public int layer() {
+                return layer;
+            }
+
+            @Override
+            public int[] keep(float[] imageAttention) {
+                return kept.clone();
+            }
+        };
+        var decoder = f.model.decoder();
+        decoder.prefill(decoder.newCache(rows), x, rows, positions, goldenKeep, f.model.imagePosition(f.promptIds()), n,
+                (l, headMean, keys, count) -> keyPositions.put(l, java.util.Arrays.copyOf(keys, count)));
+        int[] expected = f.golden.ints(entry + ".kept_positions");
+        for (int l = 0; l < f.model.config().text().numHiddenLayers(); l++) {
+            int[] want = l < layer ? java.util.stream.IntStream.range(0, rows).toArray() : expected;
+            assertArrayEquals(want, keyPositions.get(l), name + " " + setting + " keys of layer " + l);
+        }
+    }
 }
