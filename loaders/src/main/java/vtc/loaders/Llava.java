@@ -1,0 +1,247 @@
+package vtc.loaders;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Consumer;
+import vtc.engine.kernels.Parallel;
+import vtc.engine.llava.GenerationOptions;
+import vtc.engine.llava.GenerationRequest;
+import vtc.engine.llava.GenerationResult;
+import vtc.engine.llava.InvalidRequestException;
+import vtc.engine.llava.LlavaConfig;
+import vtc.engine.llava.LlavaModel;
+import vtc.engine.llava.PromptTemplate;
+import vtc.engine.prune.DecoderTokenSelector;
+import vtc.engine.prune.VisualTokenSelector;
+import vtc.loaders.checkpoint.LlavaCheckpoint;
+import vtc.loaders.image.ImagePreprocessor;
+import vtc.loaders.image.PixelValues;
+import vtc.loaders.image.PreprocessMode;
+import vtc.loaders.tokenizer.StreamingDecoder;
+import vtc.loaders.tokenizer.Tokenizer;
+import vtc.loaders.tokenizer.Tokenizers;
+
+/**
+ * A LLaVA-1.5 model ready to answer questions about images: load once, call {@link #generate}
+ * from as many threads as you like, {@link #close} to unmap the weights.
+ *
+ * <pre>{@code
+ * try (Llava llava = Llava.load(Path.of("llava-1.5-7b-hf"), 8)) {
+ *     Llava.Result r = llava.generate(Llava.Request.of(Path.of("cat.png"), "What is in the picture?")
+ *             .withVisualSelector(new VtcCls(3, KeepBudget.count(64))), System.out::print);
+ *     System.out.println(r.timings());
+ * }
+ * }</pre>
+ */
+public final class Llava implements AutoCloseable {
+
+    private final LlavaCheckpoint checkpoint;
+    private final Tokenizer tokenizer;
+    private final ImagePreprocessor preprocessor;
+    private final Parallel parallel;
+    private final LlavaModel model;
+
+    private Llava(LlavaCheckpoint checkpoint, Tokenizer tokenizer, ImagePreprocessor preprocessor, Parallel parallel) {
+        this.checkpoint = checkpoint;
+        this.tokenizer = tokenizer;
+        this.preprocessor = preprocessor;
+        this.parallel = parallel;
+        this.model = new LlavaModel(checkpoint.config(), checkpoint.weights(), parallel);
+    }
+
+    /**
+     * Opens the checkpoint, tokenizer and image preprocessor of a Hugging Face LLaVA directory.
+     *
+     * @param threads worker threads of the kernels (the calling thread counts as one)
+     * @throws LoadException naming the file (and field or tensor) that cannot be used
+     */
+    public static Llava load(Path modelDir, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        LlavaCheckpoint checkpoint = LlavaCheckpoint.open(modelDir);
+        Parallel parallel = null;
+        try {
+            Tokenizer tokenizer = Tokenizers.load(modelDir);
+            ImagePreprocessor preprocessor = ImagePreprocessor.load(modelDir.resolve("preprocessor_config.json"));
+            parallel = new Parallel(threads);
+            return new Llava(checkpoint, tokenizer, preprocessor, parallel);
+        } catch (RuntimeException e) {
+            if (parallel != null) {
+                parallel.close();
+            }
+            checkpoint.close();
+            throw e;
+        }
+    }
+
+    public LlavaConfig config() {
+        return checkpoint.config();
+    }
+
+    public LlavaModel model() {
+        return model;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public ImagePreprocessor preprocessor() {
+        return preprocessor;
+    }
+
+    public LlavaCheckpoint checkpoint() {
+        return checkpoint;
+    }
+
+    /** What the checkpoint was trained with: {@code image_aspect_ratio: "pad"} pads, anything else crops. */
+    public PreprocessMode defaultPreprocess() {
+        return "pad".equals(config().imageAspectRatio()) ? PreprocessMode.PAD : PreprocessMode.CROP;
+    }
+
+    /** The prompt ids of a request: BOS, the template's text and the one image token. */
+    public int[] promptIds(Request request) {
+        return tokenizer.encode(request.promptText());
+    }
+
+    /** The pixels a request's image becomes (its own pixels, or the file preprocessed). */
+    public PixelValues pixels(Request request) {
+        if (request.pixels() != null) {
+            return request.pixels();
+        }
+        return preprocessor.preprocess(request.image(),
+                request.preprocess() == null ? defaultPreprocess() : request.preprocess());
+    }
+
+    /**
+     * Answers one request.
+     *
+     * @param onText hears the generated text piece by piece as it becomes final (may be null);
+     *               the pieces concatenate to {@link Result#text()}
+     * @throws LoadException           if the image file cannot be used
+     * @throws InvalidRequestException if the prompt or options do not fit the model
+     */
+    public Result generate(Request request, Consumer<String> onText) {
+        long start = System.nanoTime();
+        PixelValues pixels = pixels(request);
+        double preprocessMs = (System.nanoTime() - start) / 1e6;
+        int[] ids = promptIds(request);
+        StreamingDecoder stream = tokenizer.streamingDecoder(true);
+        GenerationResult result = model.generate(
+                new GenerationRequest(pixels.chw(), ids, request.visualSelector(), request.decoderSelector(),
+                        request.options()),
+                onText == null ? null : (step, token, logits) -> emit(onText, stream.push(token)));
+        if (onText != null) {
+            emit(onText, stream.flush());
+        }
+        var t = result.timings();
+        return new Result(tokenizer.decode(result.generatedIds(), true), result.inputIds(), result.imageTokens(),
+                result.keptIndices(), result.generatedIds(),
+                new StageTimings(preprocessMs, t.visionMs(), t.pruneMs(), t.prefillMs(), t.decodeMs()));
+    }
+
+    private static void emit(Consumer<String> onText, String text) {
+        if (!text.isEmpty()) {
+            onText.accept(text);
+        }
+    }
+
+    /** Stops the worker threads and unmaps the weights; the model must not be used afterwards. */
+    @Override
+    public void close() {
+        parallel.close();
+        checkpoint.close();
+    }
+
+    /**
+     * One question about one image. Start from {@link #of(Path, String)} or
+     * {@link #of(PixelValues, String)} and adjust with the {@code with…} methods.
+     *
+     * @param image           the image file (PNG or JPEG), or null when {@code pixels} are given
+     * @param pixels          preprocessed pixels, or null when {@code image} is given
+     * @param preprocess      how the file becomes a square; null follows the checkpoint
+     * @param question        the user's question, formatted with {@code template}
+     * @param rawPrompt       if not null, used as the prompt text as it is (must hold {@code <image>} once)
+     * @param visualSelector  VTC-CLS or a baseline; null keeps every visual token
+     * @param decoderSelector FastV; null for none
+     */
+    public record Request(Path image, PixelValues pixels, PreprocessMode preprocess, String question,
+                          PromptTemplate template, String rawPrompt, VisualTokenSelector visualSelector,
+                          DecoderTokenSelector decoderSelector, GenerationOptions options) {
+
+        public Request {
+            if ((image == null) == (pixels == null)) {
+                throw new InvalidRequestException("give either an image file or pixel values");
+            }
+            if (rawPrompt == null && question == null) {
+                throw new InvalidRequestException("give a question or a raw prompt");
+            }
+            Objects.requireNonNull(template, "template");
+            Objects.requireNonNull(options, "options");
+        }
+
+        /** A question about an image file, llava-hf template, greedy, up to 256 new tokens. */
+        public static Request of(Path image, String question) {
+            return new Request(image, null, null, question, PromptTemplate.LLAVA_HF, null, null, null,
+                    GenerationOptions.greedy(256));
+        }
+
+        /** A question about already preprocessed pixels. */
+        public static Request of(PixelValues pixels, String question) {
+            return new Request(null, pixels, null, question, PromptTemplate.LLAVA_HF, null, null, null,
+                    GenerationOptions.greedy(256));
+        }
+
+        /** The prompt text the tokenizer sees. */
+        public String promptText() {
+            return rawPrompt != null ? rawPrompt : template.format(question);
+        }
+
+        public Request withPreprocess(PreprocessMode mode) {
+            return new Request(image, pixels, mode, question, template, rawPrompt, visualSelector, decoderSelector, options);
+        }
+
+        public Request withTemplate(PromptTemplate t) {
+            return new Request(image, pixels, preprocess, question, t, rawPrompt, visualSelector, decoderSelector, options);
+        }
+
+        public Request withRawPrompt(String prompt) {
+            return new Request(image, pixels, preprocess, question, template, prompt, visualSelector, decoderSelector, options);
+        }
+
+        public Request withVisualSelector(VisualTokenSelector s) {
+            return new Request(image, pixels, preprocess, question, template, rawPrompt, s, decoderSelector, options);
+        }
+
+        public Request withDecoderSelector(DecoderTokenSelector s) {
+            return new Request(image, pixels, preprocess, question, template, rawPrompt, visualSelector, s, options);
+        }
+
+        public Request withOptions(GenerationOptions o) {
+            return new Request(image, pixels, preprocess, question, template, rawPrompt, visualSelector, decoderSelector, o);
+        }
+    }
+
+    /**
+     * What one request produced.
+     *
+     * @param text         the generated text, special tokens left out
+     * @param inputIds     the prompt ids before the image splice
+     * @param imageTokens  N, the visual tokens of the image
+     * @param keptIndices  the patches whose tokens reached the end of the decoder, ascending
+     * @param generatedIds the generated ids in order
+     */
+    public record Result(String text, int[] inputIds, int imageTokens, int[] keptIndices, int[] generatedIds,
+                         StageTimings timings) {
+    }
+
+    /** Wall-clock milliseconds per stage; time to first token is everything but {@code decodeMs}. */
+    public record StageTimings(double preprocessMs, double visionMs, double pruneMs, double prefillMs,
+                               double decodeMs) {
+
+        public double firstTokenMs() {
+            return preprocessMs + visionMs + pruneMs + prefillMs;
+        }
+    }
+}

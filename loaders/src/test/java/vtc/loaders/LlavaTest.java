@@ -1,0 +1,121 @@
+package vtc.loaders;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vtc.engine.llava.GenerationOptions;
+import vtc.engine.llava.InvalidRequestException;
+import vtc.fixtures.Fixtures;
+import vtc.fixtures.Golden;
+import vtc.loaders.image.PixelValues;
+import vtc.loaders.image.PreprocessMode;
+
+/** The facade end to end on the F32 fixture: the golden greedy run from an image file, streaming, errors. */
+class LlavaTest {
+
+    /** The golden runs: 8 tokens, greedy, no stop at end-of-sequence. */
+    private static final GenerationOptions GOLDEN = new GenerationOptions(8, 0, 1, 0, false);
+
+    private static Golden golden;
+    private static Llava llava;
+
+    @BeforeAll
+    static void load() {
+        golden = Golden.of(Fixtures.TINY_LLAVA);
+        llava = Llava.load(Fixtures.model(Fixtures.TINY_LLAVA), 2);
+    }
+
+    @AfterAll
+    static void close() {
+        llava.close();
+    }
+
+    private static Llava.Request goldenRequest() {
+        return Llava.Request.of(golden.file("image1.png"), "What is in the picture?")
+                .withPreprocess(PreprocessMode.PAD)
+                .withOptions(GOLDEN);
+    }
+
+    /** Integer goldens: the README's margins (top1−top2 ≥ 0.0226) make the ids exact for float32. */
+    @Test
+    void imageFileAndQuestionGiveTheGoldenGreedyRun() {
+        StringBuilder streamed = new StringBuilder();
+        Llava.Result r = llava.generate(goldenRequest(), streamed::append);
+
+        assertArrayEquals(golden.ints("prompt.input_ids"), r.inputIds());
+        assertArrayEquals(golden.ints("greedy.runs.full.generated_ids"), r.generatedIds());
+        assertEquals(golden.at("greedy.runs.full.decoded").getAsString(), r.text());
+        assertEquals(r.text(), streamed.toString(), "streamed pieces concatenate to the text");
+        assertEquals(64, r.imageTokens());
+        assertEquals(64, r.keptIndices().length);
+        assertTrue(r.timings().preprocessMs() >= 0 && r.timings().firstTokenMs() >= r.timings().prefillMs());
+    }
+
+    @Test
+    void pixelsGiveTheSameRunAsTheFile() {
+        PixelValues pixels = new PixelValues(112, golden.floats("image1.pad.pixel_values"));
+        Llava.Result r = llava.generate(Llava.Request.of(pixels, "What is in the picture?").withOptions(GOLDEN), null);
+        assertArrayEquals(golden.ints("greedy.runs.full.generated_ids"), r.generatedIds());
+    }
+
+    @Test
+    void checkpointWithoutImageAspectRatioCrops() {
+        assertEquals(PreprocessMode.CROP, llava.defaultPreprocess());
+        assertArrayEquals(golden.floats("image1.crop.pixel_values"),
+                llava.pixels(Llava.Request.of(golden.file("image1.png"), "q")).chw());
+    }
+
+    @Test
+    void requestsFromSeveralThreadsAgree() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            Future<Llava.Result>[] runs = new Future[3];
+            for (int i = 0; i < runs.length; i++) {
+                runs[i] = pool.submit(() -> llava.generate(goldenRequest(), null));
+            }
+            for (Future<Llava.Result> run : runs) {
+                assertArrayEquals(golden.ints("greedy.runs.full.generated_ids"), run.get().generatedIds());
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void rawPromptWithoutImageTokenIsAnInvalidRequest() {
+        var e = assertThrows(InvalidRequestException.class,
+                () -> llava.generate(goldenRequest().withRawPrompt("USER: hello ASSISTANT:"), null));
+        assertTrue(e.getMessage().contains("no image token"), e.getMessage());
+    }
+
+    @Test
+    void missingImageFileIsALoadErrorNamingIt(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.png");
+        var e = assertThrows(LoadException.class,
+                () -> llava.generate(Llava.Request.of(missing, "q"), null));
+        assertEquals(missing, e.file());
+    }
+
+    @Test
+    void missingModelDirectoryIsALoadErrorNamingIt(@TempDir Path dir) {
+        Path missing = dir.resolve("no-model");
+        var e = assertThrows(LoadException.class, () -> Llava.load(missing, 1));
+        assertTrue(e.getMessage().startsWith(missing.toString()), e.getMessage());
+    }
+
+    @Test
+    void requestNeedsExactlyOneImageSource() {
+        assertThrows(InvalidRequestException.class, () -> new Llava.Request(null, null, null, "q",
+                vtc.engine.llava.PromptTemplate.LLAVA_HF, null, null, null, GOLDEN));
+    }
+}
