@@ -25,7 +25,7 @@ import java.util.Map;
  * @param tensors  every tensor, in header order
  * @param metadata the optional {@code __metadata__} string map
  */
-public record SafetensorsHeader(List<TensorInfo> tensors, Map<String, String> metadata) {
+record SafetensorsHeader(List<TensorInfo> tensors, Map<String, String> metadata) {
 
     static final String METADATA_KEY = "__metadata__";
 

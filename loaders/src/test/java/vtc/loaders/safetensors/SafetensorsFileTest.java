@@ -10,9 +10,12 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,6 +75,25 @@ class SafetensorsFileTest {
             for (String name : new String[] {"a", "b", "c"}) {
                 assertArrayEquals(new float[] {1.5f, -2f}, file.floats(name), name);
             }
+        }
+    }
+
+    /** A sparse file of just over 2 GiB: offsets past Integer.MAX_VALUE must address the right bytes. */
+    @Test
+    void tensorsBeyondTwoGigabytesAreReachable() throws IOException {
+        long far = (1L << 31) + 8;
+        String header = "{\"near\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                + "\"far\":{\"dtype\":\"F32\",\"shape\":[1,2],\"data_offsets\":[" + far + "," + (far + 8) + "]}}";
+        Path file = RawSafetensors.write(tmp.resolve("big.safetensors"), header, RawSafetensors.f32(1f));
+        long dataStart = 8 + header.length();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(RawSafetensors.f32(3.25f, -7.5f)), dataStart + far);
+        }
+        try (SafetensorsFile st = SafetensorsFile.open(file)) {
+            assertEquals(dataStart + far, st.info("far").fileOffset());
+            assertArrayEquals(new float[] {3.25f, -7.5f}, st.floats("far"));
+            assertEquals(-7.5f, st.matrix("far", 1, 2).get(0, 1));
+            assertArrayEquals(new float[] {1f}, st.floats("near"));
         }
     }
 
