@@ -48,8 +48,12 @@ record SentencePieceModel(List<Piece> pieces, int modelType, boolean byteFallbac
                 default -> model.skip();
             }
         }
-        if (b.pieces.isEmpty()) {
-            throw new LoadException(file, "SentencePiece model has no pieces");
+        // Every section is optional in protobuf, but a tokenizer.model without them is a truncated
+        // file far more often than a model that relies on the defaults: refuse it.
+        if (b.pieces.isEmpty() || !b.hasTrainerSpec || !b.hasNormalizerSpec) {
+            throw new LoadException(file, "SentencePiece model lacks "
+                    + (b.pieces.isEmpty() ? "pieces" : !b.hasTrainerSpec ? "trainer_spec" : "normalizer_spec")
+                    + " (truncated file?)");
         }
         return new SentencePieceModel(List.copyOf(b.pieces), b.modelType, b.byteFallback, b.unkId, b.bosId, b.eosId,
                 b.treatWhitespaceAsSuffix, b.normalizerName, b.hasCharsmap, b.addDummyPrefix,
@@ -80,6 +84,8 @@ record SentencePieceModel(List<Piece> pieces, int modelType, boolean byteFallbac
     /** Collects fields with their proto2 defaults while the message is read. */
     private static final class Builder {
         final List<Piece> pieces = new ArrayList<>();
+        boolean hasTrainerSpec;
+        boolean hasNormalizerSpec;
         int modelType = 1;
         boolean byteFallback;
         int unkId = 0;
@@ -93,6 +99,7 @@ record SentencePieceModel(List<Piece> pieces, int modelType, boolean byteFallbac
         boolean escapeWhitespaces = true;
 
         void trainerSpec(ProtobufReader in) {
+            hasTrainerSpec = true;
             while (in.hasMore()) {
                 switch (in.nextField()) {
                     case 3 -> modelType = in.int32("TrainerSpec.model_type");
@@ -107,6 +114,7 @@ record SentencePieceModel(List<Piece> pieces, int modelType, boolean byteFallbac
         }
 
         void normalizerSpec(ProtobufReader in) {
+            hasNormalizerSpec = true;
             while (in.hasMore()) {
                 switch (in.nextField()) {
                     case 1 -> normalizerName = in.string("NormalizerSpec.name");
