@@ -65,6 +65,12 @@ public final class ImagePreprocessor {
         }
     }
 
+    /**
+     * Preprocesses a decoded image.
+     *
+     * @throws ImageFileException (without a file) when the aspect ratio is so extreme that the pad canvas or the
+     *                            resized image would exceed {@link #MAX_INTERMEDIATE_PIXELS}
+     */
     public PixelValues preprocess(RgbImage image, PreprocessMode mode) {
         return normalize(modelView(image, mode));
     }
