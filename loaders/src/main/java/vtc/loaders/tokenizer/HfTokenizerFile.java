@@ -99,7 +99,8 @@ final class HfTokenizerFile {
             throw doc.error("model type '" + type + "' is not supported (only BPE)");
         }
         JsonElement dropout = model.get("dropout");
-        if (dropout != null && !dropout.isJsonNull() && dropout.getAsDouble() != 0) {
+        if (dropout != null && !dropout.isJsonNull()
+                && !(dropout.isJsonPrimitive() && dropout.getAsJsonPrimitive().isNumber() && dropout.getAsDouble() == 0)) {
             throw doc.error("BPE dropout is not supported for inference");
         }
         for (String affix : List.of("continuing_subword_prefix", "end_of_word_suffix")) {

@@ -71,8 +71,13 @@ record TokenizerSettings(Boolean addBos, Boolean addEos, String bosToken, String
         JsonElement extra = doc.root().get("additional_special_tokens");
         if (extra != null && extra.isJsonArray()) {
             for (JsonElement e : extra.getAsJsonArray()) {
-                special.add(e.isJsonObject() ? doc.string(e.getAsJsonObject(), "content", "")
-                        : e.getAsString());
+                if (e.isJsonObject()) {
+                    special.add(doc.string(e.getAsJsonObject(), "content", ""));
+                } else if (e.isJsonPrimitive()) {
+                    special.add(e.getAsString());
+                } else {
+                    throw doc.error("additional_special_tokens entries must be strings or objects");
+                }
             }
         }
     }
