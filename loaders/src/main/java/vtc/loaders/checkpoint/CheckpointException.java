@@ -6,6 +6,8 @@ import vtc.loaders.LoadException;
 /** A model directory whose weights cannot be used: missing or misplaced shards, missing or misshapen tensors. */
 public class CheckpointException extends LoadException {
 
+    private static final long serialVersionUID = 1L;
+
     public CheckpointException(Path file, String message) {
         super(file, message);
     }
