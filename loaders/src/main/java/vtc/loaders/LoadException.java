@@ -9,7 +9,10 @@ import java.nio.file.Path;
  */
 public class LoadException extends RuntimeException {
 
-    private final Path file;
+    private static final long serialVersionUID = 1L;
+
+    /** Not serialized: a Path need not be serializable, and the message already names the file. */
+    private final transient Path file;
 
     public LoadException(Path file, String message) {
         this(file, message, null);

@@ -24,8 +24,8 @@ public final class LlavaConfigLoader {
 
     public static final String FILE_NAME = "config.json";
 
-    private static final Set<String> CLIP_ACTIVATIONS = Set.of("quick_gelu", "gelu");
-    private static final Set<String> SELECT_STRATEGIES = Set.of("default", "full");
+    /** The engine implements CLIP's quick_gelu only; any other activation would be a silent wrong answer. */
+    private static final Set<String> CLIP_ACTIVATIONS = Set.of("quick_gelu");
 
     private LlavaConfigLoader() {
     }
@@ -81,8 +81,10 @@ public final class LlavaConfigLoader {
         int featureLayer = root.integer("vision_feature_layer", -2);
         checkFeatureLayer(root, featureLayer, vision.numHiddenLayers());
         String strategy = root.string("vision_feature_select_strategy", "default");
-        if (!SELECT_STRATEGIES.contains(strategy)) {
-            throw root.error("vision_feature_select_strategy", "is \"" + strategy + "\"; expected \"default\" or \"full\"");
+        if (!strategy.equals("default")) {
+            // "full" would make the [CLS] row a visual token too; LLaVA-1.5 and VTC-CLS drop it.
+            throw root.error("vision_feature_select_strategy", "is \"" + strategy
+                    + "\"; only \"default\" (drop the [CLS] row, as LLaVA-1.5) is supported");
         }
         boolean projectorBias = root.bool("multimodal_projector_bias", true);
         return new LlavaConfig(vision, text, imageTokenIndex, projectorAct, featureLayer, strategy, projectorBias,
@@ -142,7 +144,7 @@ public final class LlavaConfigLoader {
             throw v.error("num_channels", "is " + channels + "; images are RGB, so it must be 3");
         }
         if (!CLIP_ACTIVATIONS.contains(act)) {
-            throw v.error("hidden_act", "is \"" + act + "\"; the CLIP tower supports \"quick_gelu\" or \"gelu\"");
+            throw v.error("hidden_act", "is \"" + act + "\"; the CLIP tower supports \"quick_gelu\" only");
         }
         return new ClipVisionConfig(hidden, intermediate, layers, heads, imageSize, patchSize, channels, act, eps);
     }

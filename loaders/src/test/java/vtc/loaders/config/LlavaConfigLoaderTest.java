@@ -140,6 +140,10 @@ class LlavaConfigLoaderTest {
                 "text_config.hidden_act is \"gelu\"");
         assertRefused(edit(c -> c.getAsJsonObject("vision_config").addProperty("hidden_act", "relu")),
                 "vision_config.hidden_act is \"relu\"");
+        assertRefused(edit(c -> c.getAsJsonObject("vision_config").addProperty("hidden_act", "gelu")),
+                "vision_config.hidden_act is \"gelu\"");
+        assertRefused(edit(c -> c.addProperty("vision_feature_select_strategy", "full")),
+                "vision_feature_select_strategy is \"full\"");
         assertRefused(edit(c -> c.addProperty("projector_hidden_act", "gelu_pytorch_tanh")),
                 "projector_hidden_act is \"gelu_pytorch_tanh\"");
     }
