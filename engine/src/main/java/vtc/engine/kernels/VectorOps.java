@@ -1,15 +1,33 @@
 package vtc.engine.kernels;
 
-/** Small dense vector operations used by attention and the residual stream. (Placeholder.) */
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** Small dense vector operations used by attention and the residual stream. */
 public final class VectorOps {
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
 
     private VectorOps() {
     }
 
-    /** {@code Σ a[aOff+i] · b[bOff+i]} over {@code n}. */
+    /** {@code Σ a[aOff+i] · b[bOff+i]} over {@code n} (two accumulators hide the FMA latency). */
     public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        float s = 0f;
-        for (int i = 0; i < n; i++) {
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = s0;
+        int i = 0;
+        for (; i <= n - 2 * L; i += 2 * L) {
+            s0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), s0);
+            s1 = FloatVector.fromArray(F, a, aOff + i + L).fma(FloatVector.fromArray(F, b, bOff + i + L), s1);
+        }
+        if (i <= n - L) {
+            s0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), s0);
+            i += L;
+        }
+        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
             s += a[aOff + i] * b[bOff + i];
         }
         return s;
@@ -17,22 +35,36 @@ public final class VectorOps {
 
     /** {@code y[yOff+i] += alpha · x[xOff+i]}. */
     public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
-        for (int i = 0; i < n; i++) {
+        FloatVector a = FloatVector.broadcast(F, alpha);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).fma(a, FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
             y[yOff + i] += alpha * x[xOff + i];
         }
     }
 
     /** {@code dst[dOff+i] += src[sOff+i]} (residual connection). */
     public static void add(float[] dst, int dOff, float[] src, int sOff, int n) {
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromArray(F, dst, dOff + i).add(FloatVector.fromArray(F, src, sOff + i)).intoArray(dst, dOff + i);
+        }
+        for (; i < n; i++) {
             dst[dOff + i] += src[sOff + i];
         }
     }
 
     /** {@code x[off+i] *= s}. */
     public static void scale(float[] x, int off, int n, float s) {
-        for (int i = off; i < off + n; i++) {
-            x[i] *= s;
+        FloatVector v = FloatVector.broadcast(F, s);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromArray(F, x, off + i).mul(v).intoArray(x, off + i);
+        }
+        for (; i < n; i++) {
+            x[off + i] *= s;
         }
     }
 }
