@@ -1,0 +1,49 @@
+package vtc.tools;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import vtc.loaders.Llava;
+
+/** The run report of SPEC §7: one JSON object, numbers as numbers. */
+final class RunReport {
+
+    private RunReport() {
+    }
+
+    static JsonObject of(Llava.Result r) {
+        JsonObject report = new JsonObject();
+        report.add("input_ids", ints(r.inputIds()));
+        report.addProperty("image_tokens", r.imageTokens());
+        report.add("kept_indices", ints(r.keptIndices()));
+        report.add("generated_ids", ints(r.generatedIds()));
+        report.addProperty("text", r.text());
+        report.add("timings_ms", timings(r.timings()));
+        return report;
+    }
+
+    static JsonObject timings(Llava.StageTimings t) {
+        JsonObject ms = new JsonObject();
+        ms.addProperty("preprocess", t.preprocessMs());
+        ms.addProperty("vision", t.visionMs());
+        ms.addProperty("prune", t.pruneMs());
+        ms.addProperty("prefill", t.prefillMs());
+        ms.addProperty("decode", t.decodeMs());
+        return ms;
+    }
+
+    static JsonArray ints(int[] values) {
+        JsonArray a = new JsonArray(values.length);
+        for (int v : values) {
+            a.add(v);
+        }
+        return a;
+    }
+
+    /** Pretty JSON with non-ASCII text kept readable. */
+    static String toJson(JsonElement json) {
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues()
+                .create().toJson(json);
+    }
+}
