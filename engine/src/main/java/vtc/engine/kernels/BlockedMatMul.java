@@ -29,13 +29,13 @@ final class BlockedMatMul {
     static final int BLOCK = 4 * PANEL;
     /** Reduction depth per block: the 6 activation rows of a tile (6·KC floats) stay in L1. */
     static final int KC = 256;
-    /** Reduction steps packed per pass over a panel's rows. */
-    private static final int PACK_DEPTH = 32;
+    /** Gather offsets of one staged column: {@code LANES} rows, {@code KC} apart. */
+    private static final int[] COLUMN = java.util.stream.IntStream.range(0, LANES).map(r -> r * KC).toArray();
 
     /** Per-thread buffers, allocated once per thread and reused by every call. */
     private static final class Scratch {
         final float[] packed = new float[BLOCK * KC];
-        final float[] row = new float[PACK_DEPTH];
+        final float[] staging = new float[BLOCK * KC];
         final float[] tile = new float[ROWS * PANEL];
     }
 
@@ -79,32 +79,29 @@ final class BlockedMatMul {
 
     /**
      * Widens weights {@code [j0, j1) × [k0, k0 + kc)} into {@code packed}: panel q holds features
-     * {@code j0 + q·PANEL ..}, laid out {@code [p][lane]}; lanes past {@code j1} are zero. The
-     * transposing stores go {@link #PACK_DEPTH} steps at a time, so the panel lines they write
-     * (PACK_DEPTH × PANEL floats) stay in L1 while all the panel's rows pass.
+     * {@code j0 + q·PANEL ..}, laid out {@code [p][lane]}; lanes past {@code j1} are zero.
+     * First each weight row is widened whole into {@code staging} (long contiguous reads, which
+     * the hardware prefetcher streams from memory), then {@code LANES} rows at a time are
+     * transposed by gathering one column per vector.
      */
     private static void pack(WeightMatrix w, int j0, int j1, int k0, int kc, Scratch s) {
+        float[] staging = s.staging;
         float[] packed = s.packed;
-        float[] row = s.row;
-        int bytes = w.dtype().bytes();
+        long colOffset = (long) k0 * w.dtype().bytes();
         int padded = (j1 - j0 + PANEL - 1) / PANEL * PANEL;
-        for (int panel = 0; panel < padded; panel += PANEL) {
-            int panelBase = panel * kc;
-            for (int p0 = 0; p0 < kc; p0 += PACK_DEPTH) {
-                int depth = Math.min(PACK_DEPTH, kc - p0);
-                for (int lane = 0; lane < PANEL; lane++) {
-                    int j = j0 + panel + lane;
-                    if (j < j1) {
-                        WeightVectors.widen(w.dtype(), w.data(), w.rowOffset(j) + (long) (k0 + p0) * bytes,
-                                depth, row, 0);
-                    } else {
-                        java.util.Arrays.fill(row, 0, depth, 0f);
-                    }
-                    int base = panelBase + p0 * PANEL + lane;
-                    for (int p = 0; p < depth; p++) {
-                        packed[base + p * PANEL] = row[p];
-                    }
-                }
+        for (int local = 0; local < padded; local++) {
+            int j = j0 + local;
+            if (j < j1) {
+                WeightVectors.widen(w.dtype(), w.data(), w.rowOffset(j) + colOffset, kc, staging, local * KC);
+            } else {
+                java.util.Arrays.fill(staging, local * KC, local * KC + kc, 0f);
+            }
+        }
+        for (int local = 0; local < padded; local += LANES) {
+            int dst = local / PANEL * kc * PANEL + local % PANEL;
+            int src = local * KC;
+            for (int p = 0; p < kc; p++) {
+                FloatVector.fromArray(FLOATS, staging, src + p, COLUMN, 0).intoArray(packed, dst + p * PANEL);
             }
         }
     }

@@ -15,7 +15,7 @@ import vtc.engine.tensor.DType;
 /**
  * Widens stored weights (little-endian, possibly unaligned, inside a mapping) to float32, a
  * vector at a time in registers: BF16 as {@code bits << 16}, F16 by rebuilding the float32 bit
- * pattern (exact for normals, subnormals, ±0, ±inf and NaN); F32 is copied.
+ * pattern (exact for normals, subnormals, ±0, ±inf and NaN); F32 is copied as is.
  */
 final class WeightVectors {
 
@@ -72,9 +72,19 @@ final class WeightVectors {
      */
     static void widen(DType dtype, MemorySegment data, long byteOffset, int count, float[] dst, int dstOff) {
         switch (dtype) {
-            case F32 -> MemorySegment.copy(data, F32_LE, byteOffset, dst, dstOff, count);
+            case F32 -> widenF32(data, byteOffset, count, dst, dstOff);
             case BF16 -> widenBf16(data, byteOffset, count, dst, dstOff);
             case F16 -> widenF16(data, byteOffset, count, dst, dstOff);
+        }
+    }
+
+    private static void widenF32(MemorySegment data, long byteOffset, int count, float[] dst, int dstOff) {
+        int i = 0;
+        for (; i <= count - LANES; i += LANES) {
+            FloatVector.fromMemorySegment(FLOATS, data, byteOffset + 4L * i, LE).intoArray(dst, dstOff + i);
+        }
+        for (; i < count; i++) {
+            dst[dstOff + i] = data.get(F32_LE, byteOffset + 4L * i);
         }
     }
 
