@@ -1,0 +1,145 @@
+package vtc.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import vtc.engine.llava.GenerationOptions;
+import vtc.engine.llava.GenerationRequest;
+import vtc.engine.llava.InvalidRequestException;
+import vtc.engine.prune.DecoderTokenSelector;
+import vtc.engine.prune.VisualTokenSelector;
+import vtc.fixtures.Fixtures;
+import vtc.loaders.tokenizer.Tokenizer;
+import vtc.loaders.tokenizer.Tokenizers;
+import vtc.pruning.FastV;
+import vtc.pruning.KeepBudget;
+import vtc.pruning.PruningOptionException;
+import vtc.pruning.VtcCls;
+
+/**
+ * Requests a user can get wrong, through the real F32 fixture and its tokenizer (vocab 514, image
+ * token 512, 64 patches, 6 vision layers with F = 4, 3 decoder layers, 512 positions): every one
+ * is refused with a typed error naming what is wrong, and the prompt checks happen before any
+ * compute (the selectors used there fail the test if the vision tower ever asks them).
+ */
+class RequestHostileInputTest {
+
+    private static FixtureModel fixture;
+    private static Tokenizer tokenizer;
+    private static float[] pixels;
+
+    @BeforeAll
+    static void load() {
+        fixture = FixtureModel.open(Fixtures.TINY_LLAVA);
+        tokenizer = Tokenizers.load(Fixtures.model(Fixtures.TINY_LLAVA));
+        pixels = fixture.pixels();
+    }
+
+    @AfterAll
+    static void close() {
+        fixture.close();
+    }
+
+    @Test
+    void promptWithoutTheImageTokenIsRefused() {
+        assertRefusedBeforeCompute("no image token", tokenizer.encode("USER: What is in the picture? ASSISTANT:"), 4);
+    }
+
+    @Test
+    void promptWithTwoImageTokensIsRefused() {
+        assertRefusedBeforeCompute("more than once", tokenizer.encode("USER: <image>\n<image>\nSame? ASSISTANT:"), 4);
+    }
+
+    @Test
+    void emptyPromptIsRefused() {
+        assertRefusedBeforeCompute("no image token", tokenizer.encode(""), 4);
+        assertRefusedBeforeCompute("no image token", new int[0], 4);
+    }
+
+    @Test
+    void promptPlusImageTokensBeyondTheContextAreRefusedBeforeAnyCompute() {
+        String question = "What is in the picture? ".repeat(60);
+        int[] ids = tokenizer.encode("USER: <image>\n" + question + "ASSISTANT:");
+        assertTrue(ids.length - 1 + 64 > 512, "the prompt alone must overflow 512 positions, has " + ids.length + " ids");
+        assertRefusedBeforeCompute("max_position_embeddings", ids, 0);
+    }
+
+    @Test
+    void newTokensThatWouldRunPastTheContextAreRefusedBeforeAnyCompute() {
+        int[] ids = fixture.promptIds();
+        int room = 512 - (ids.length - 1 + 64);
+        assertRefusedBeforeCompute("max_position_embeddings", ids, room + 1);
+        assertEquals(room, fixture.model.generate(new GenerationRequest(pixels, ids, null, null,
+                new GenerationOptions(room, 0, 1, 0, false)), null).generatedIds().length, "exactly full context runs");
+    }
+
+    @Test
+    void promptIdOutsideTheVocabularyIsRefused() {
+        int[] ids = fixture.promptIds();
+        ids[1] = 514;
+        assertRefusedBeforeCompute("outside the vocabulary", ids, 1);
+    }
+
+    @Test
+    void vtcClsWithMoreLayersThanLeadToTheFeatureLayerIsRefused() {
+        // F = 4 leaves layers 0..4: K = 5 is the most there is.
+        var e = assertThrows(PruningOptionException.class, () -> fixture.model.generate(
+                new GenerationRequest(pixels, fixture.promptIds(), new VtcCls(6, KeepBudget.count(8)), null,
+                        GenerationOptions.greedy(1)), null));
+        assertEquals(VtcCls.LAYERS_OPTION, e.option());
+        assertTrue(e.getMessage().contains("K = 6") && e.getMessage().contains("F = 4"), e.getMessage());
+        assertThrows(PruningOptionException.class, () -> new VtcCls(0, KeepBudget.count(8)));
+    }
+
+    @Test
+    void keepBudgetOfZeroOrLessIsRefused() {
+        for (String u : new String[] {"0", "-3", "0.0", "-0.25", "1.5", "", "many"}) {
+            var e = assertThrows(PruningOptionException.class, () -> KeepBudget.parse(u), "U = \"" + u + "\"");
+            assertEquals(KeepBudget.OPTION, e.option());
+        }
+        assertThrows(PruningOptionException.class, () -> KeepBudget.count(0));
+        assertThrows(PruningOptionException.class, () -> KeepBudget.fraction(0));
+    }
+
+    @Test
+    void fastVLayerOutsideTheDecoderIsRefused() {
+        // 3 decoder layers: FastV can prune after layer 1 or 2 only.
+        var e = assertThrows(InvalidRequestException.class, () -> fixture.model.generate(
+                new GenerationRequest(pixels, fixture.promptIds(), neverAsked(), new FastV(3, KeepBudget.count(8)),
+                        GenerationOptions.greedy(1)), null));
+        assertTrue(e.getMessage().contains("FastV"), e.getMessage());
+    }
+
+    private static void assertRefusedBeforeCompute(String messagePart, int[] ids, int newTokens) {
+        Executable generate = () -> fixture.model.generate(new GenerationRequest(pixels, ids, neverAsked(),
+                neverAskedInTheDecoder(), new GenerationOptions(newTokens, 0, 1, 0, false)), null);
+        var e = assertThrows(InvalidRequestException.class, generate);
+        assertTrue(e.getMessage().contains(messagePart), e.getMessage());
+    }
+
+    /** A visual selector whose use fails the test: the vision tower must not have started. */
+    private static VisualTokenSelector neverAsked() {
+        return shape -> fail("the request should have been refused before the vision tower ran");
+    }
+
+    /** A FastV stand-in at a valid layer that fails the test if the decoder ever reaches it. */
+    private static DecoderTokenSelector neverAskedInTheDecoder() {
+        return new DecoderTokenSelector() {
+            @Override
+            public int layer() {
+                return 1;
+            }
+
+            @Override
+            public int[] keep(float[] imageAttention) {
+                return fail("the request should have been refused before the decoder ran");
+            }
+        };
+    }
+}
