@@ -39,7 +39,8 @@ final class BenchCommand implements Command {
                   --keep LIST           keep budgets to time (counts or fractions; a count above N keeps all)
                   --method M            vtc-cls (default) | fastv | random | uniform
                   --layers K            the method's K (default: 3 for vtc-cls, 2 for fastv)
-                  --runs N              timed runs per setting, averaged (default 3; one untimed warm-up first)
+                  --runs N              timed runs per setting, averaged (default 3; each setting has one
+                                        untimed warm-up run first)
                   --max-new-tokens N    tokens generated per run, end-of-sequence ignored (default 32)
                   --image FILE          default: a synthetic image (colour gradients and shapes) of the model's
                                         input size, so the benchmark needs no file
@@ -84,13 +85,11 @@ final class BenchCommand implements Command {
         PruningMethod.Plan none = PruningMethod.NONE.plan(null, null, 0);
         try (Llava llava = ModelArguments.load(line, terminal)) {
             Llava.Request base = request(llava, line).withOptions(options);
-            terminal.progress("warm-up run …");
-            llava.generate(PruningArguments.apply(none, base), null);
             List<Row> rows = new ArrayList<>();
-            rows.add(time(llava, PruningArguments.apply(none, base), "none", runs, terminal));
+            rows.add(time(llava, PruningArguments.apply(none, llava, base), "none", runs, terminal));
             for (int i = 0; i < plans.size(); i++) {
                 String label = plans.get(i).method().cliName() + " U=" + keeps.get(i).strip();
-                rows.add(time(llava, PruningArguments.apply(plans.get(i), base), label, runs, terminal));
+                rows.add(time(llava, PruningArguments.apply(plans.get(i), llava, base), label, runs, terminal));
             }
             int promptTokens = llava.promptIds(base).length - 1;
             if (line.flag("json")) {
@@ -145,6 +144,7 @@ final class BenchCommand implements Command {
     private static Row time(Llava llava, Llava.Request request, String label, int runs, Terminal terminal) {
         double[] sum = new double[5];
         double tokensPerSecond = 0;
+        llava.generate(request, null); // warm-up: JIT and caches, not timed
         Llava.Result last = null;
         for (int r = 0; r < runs; r++) {
             terminal.progress("  " + label + " run " + (r + 1) + "/" + runs);
@@ -165,10 +165,10 @@ final class BenchCommand implements Command {
 
     private static TextTable table(List<Row> rows) {
         Row base = rows.get(0);
-        TextTable table = new TextTable("setting", "kept", "vision ms", "prune ms", "prefill ms", "TTFT ms",
+        TextTable table = new TextTable("setting", "kept", "preprocess ms", "vision ms", "prune ms", "prefill ms", "TTFT ms",
                 "decode tok/s", "TTFT speedup", "prefill speedup");
         for (Row r : rows) {
-            table.row(r.label(), r.kept() + "/" + r.imageTokens(), r.mean().visionMs(), r.mean().pruneMs(),
+            table.row(r.label(), r.kept() + "/" + r.imageTokens(), r.mean().preprocessMs(), r.mean().visionMs(), r.mean().pruneMs(),
                     r.mean().prefillMs(), r.mean().firstTokenMs(), r.tokensPerSecond(),
                     String.format("%.2fx", base.mean().firstTokenMs() / r.mean().firstTokenMs()),
                     String.format("%.2fx", base.mean().prefillMs() / r.mean().prefillMs()));

@@ -81,7 +81,9 @@ final class DemoCommand implements Command {
                 settings.add(new Setting("vtc-cls K=" + LAYERS + " U=" + keep,
                         base.withVisualSelector(new VtcCls(LAYERS, KeepBudget.count(keep)))));
             }
-            llava.generate(settings.get(0).request(), null); // warm-up, so the first row is not paying for the JIT
+            for (Setting s : settings) {
+                llava.generate(s.request(), null); // warm-up, so no row pays for the JIT
+            }
 
             TextTable table = new TextTable("setting", "kept", "preprocess", "vision", "prune", "prefill", "decode",
                     "prefill speedup");

@@ -88,7 +88,7 @@ final class EvalCommand implements Command {
             for (int i = 0; i < questions.size(); i++) {
                 Question q = questions.get(i);
                 terminal.progress("  question " + (i + 1) + "/" + questions.size());
-                Llava.Request request = PruningArguments.apply(plan,
+                Llava.Request request = PruningArguments.apply(plan, llava,
                         Llava.Request.of(images.resolve(q.image()), q.text())
                                 .withPreprocess(ModelArguments.preprocess(line))
                                 .withTemplate(GenerateCommand.template(line))
@@ -104,7 +104,7 @@ final class EvalCommand implements Command {
             terminal.out().println(RunReport.toJson(metrics));
         } else {
             for (var e : metrics.entrySet()) {
-                terminal.out().printf("%-18s %s%n", e.getKey(), e.getValue());
+                terminal.out().printf("%-22s %s%n", e.getKey(), e.getValue());
             }
         }
         return Main.OK;

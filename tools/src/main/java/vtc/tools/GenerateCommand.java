@@ -69,7 +69,7 @@ final class GenerateCommand implements Command {
         GenerationOptions options = options(line);
         boolean json = line.flag("json");
         try (Llava llava = ModelArguments.load(line, terminal)) {
-            Llava.Request request = PruningArguments.apply(plan, Llava.Request.of(image, prompt)
+            Llava.Request request = PruningArguments.apply(plan, llava, Llava.Request.of(image, prompt)
                     .withPreprocess(ModelArguments.preprocess(line))
                     .withTemplate(template)
                     .withOptions(options));

@@ -4,11 +4,12 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import vtc.pruning.analysis.Ranks;
 
 /**
  * The paper's Figure 4 for one image: left, the image the model sees with every dropped patch
- * blacked out; right, the [CLS] score of every patch as a heat map (dark = ignored, bright =
- * attended). Both are enlarged with nearest-neighbour so small grids stay visible.
+ * blacked out; right, the [CLS] score of every patch as a heat map (dark = low rank, bright =
+ * high rank). Both are enlarged with nearest-neighbour so small grids stay visible.
  */
 final class KeptPatchPicture {
 
@@ -57,19 +58,16 @@ final class KeptPatchPicture {
         return img;
     }
 
-    /** One cell per patch, coloured by its score scaled to the image's min..max. */
+    /**
+     * One cell per patch, coloured by the rank of its score: [CLS] attention is dominated by a few
+     * patches, so a linear scale would paint all others black, while the ranks are what top-U uses.
+     */
     private static BufferedImage heatMap(ClsScoreMap map) {
         int g = map.gridSize();
-        float[] scores = map.scores();
-        float min = Float.POSITIVE_INFINITY;
-        float max = Float.NEGATIVE_INFINITY;
-        for (float v : scores) {
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-        }
+        double[] ranks = Ranks.average(map.scores());
         BufferedImage img = new BufferedImage(g, g, BufferedImage.TYPE_INT_RGB);
-        for (int j = 0; j < scores.length; j++) {
-            double t = max > min ? (scores[j] - min) / (max - min) : 0;
+        for (int j = 0; j < ranks.length; j++) {
+            double t = ranks.length > 1 ? (ranks[j] - 1) / (ranks.length - 1) : 0;
             img.setRGB(j % g, j / g, heat(t));
         }
         return img;

@@ -31,8 +31,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int code = run(args, Terminal.ofProcess());
-        System.out.flush();
+        Terminal terminal = Terminal.ofProcess();
+        int code = run(args, terminal);
+        terminal.out().flush();
+        terminal.err().flush();
         System.exit(code);
     }
 

@@ -1,0 +1,89 @@
+package vtc.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vtc.fixtures.Fixtures;
+import vtc.fixtures.Golden;
+import vtc.pruning.analysis.SpearmanCorrelation;
+
+/** {@code demo}, {@code visualize} and {@code analyze}: they complete and write the pictures they promise. */
+class PictureCommandsTest {
+
+    private static final Golden GOLDEN = Golden.of(Fixtures.TINY_LLAVA);
+
+    @Test
+    void demoRunsThreeSettingsAndWritesThePicture(@TempDir Path dir) throws IOException {
+        Path png = dir.resolve("demo.png");
+        Cli run = Cli.run("demo", "--out", png.toString(), "--threads", "1");
+        assertEquals(0, run.code(), run.toString());
+        assertTrue(run.out().contains("meaningless"), "the demo says the tiny model's text means nothing");
+        assertTrue(run.out().contains("Running a real model"));
+        for (String kept : new String[] {"64/64", "16/64", "8/64"}) {
+            assertTrue(run.out().contains(kept), kept + " row missing:\n" + run.out());
+        }
+        // The unpruned row streams the golden greedy text (pad preprocessing, llava-hf template, 8 tokens).
+        assertTrue(run.out().contains("[none] " + GOLDEN.at("greedy.runs.full.decoded").getAsString()), run.out());
+        assertTrue(run.out().contains(png.toAbsolutePath().toString()));
+        BufferedImage picture = ImageIO.read(png.toFile());
+        assertEquals(2 * 448 + 12, picture.getWidth());
+    }
+
+    /**
+     * Left panel, scale 4 (112 → 448): every pixel of a kept patch is the preprocessed image's
+     * pixel (golden {@code image1.pad.resized}, exact bytes), every pixel of a dropped patch black.
+     */
+    @Test
+    void visualizeBlacksOutExactlyTheDroppedPatches(@TempDir Path dir) throws IOException {
+        Path png = dir.resolve("v.png");
+        Cli run = Cli.run("visualize", "--model", Cli.TINY.toString(), "--image", Cli.IMAGE1.toString(),
+                "--layers", "3", "--keep", "16", "--preprocess", "pad", "--out", png.toString(), "--threads", "1");
+        assertEquals(0, run.code(), run.toString());
+        BufferedImage picture = ImageIO.read(png.toFile());
+        byte[] view = GOLDEN.bytes("image1.pad.resized");
+        int[] kept = GOLDEN.ints("vtc.by_k.k3.selected.u16");
+        for (int y = 0; y < 448; y++) {
+            for (int x = 0; x < 448; x++) {
+                int sx = x / 4;
+                int sy = y / 4;
+                int patch = (sy / 14) * 8 + sx / 14;
+                int i = (sy * 112 + sx) * 3;
+                int expected = Arrays.binarySearch(kept, patch) >= 0
+                        ? (view[i] & 0xFF) << 16 | (view[i + 1] & 0xFF) << 8 | (view[i + 2] & 0xFF)
+                        : 0;
+                assertEquals(expected, picture.getRGB(x, y) & 0xFFFFFF, "pixel " + x + "," + y + " of patch " + patch);
+            }
+        }
+    }
+
+    @Test
+    void analyzePrintsEveryLayerAndKAndWritesThePlot(@TempDir Path dir) throws IOException {
+        Path png = dir.resolve("a.png");
+        Cli run = Cli.run("analyze", "--model", Cli.TINY.toString(), "--image", Cli.IMAGE1.toString(),
+                "--prompt", Cli.QUESTION, "--preprocess", "pad", "--out", png.toString(), "--threads", "1");
+        assertEquals(0, run.code(), run.toString());
+        // N = 64: U = round(64·64/576) = 7 and round(128·64/576) = 14; K up to 4 (F = 4 allows 5); 3 decoder layers.
+        assertTrue(run.out().contains("U = 7:") && run.out().contains("U = 14:"), run.out());
+        assertTrue(run.out().contains("K=4") && !run.out().contains("K=5"), run.out());
+        assertTrue(run.out().lines().anyMatch(l -> l.startsWith("2 ")), run.out());
+        assertTrue(ImageIO.read(png.toFile()).getWidth() > 0);
+
+        // LLM layer 0 against the golden signals: the [CLS] scores per K and the last prompt token's
+        // head-mean attention on the image in decoder layer 0 (FastV's K=1 row). Printed with 3
+        // decimals, so they agree to 5e-4 plus the float32 noise of the measured vectors.
+        String[] layer0 = run.out().lines().filter(l -> l.startsWith("0 ")).reduce((a, b) -> b).orElseThrow()
+                .trim().split("\\s+");
+        float[] llm = GOLDEN.floats("fastv.k1_u8.attention_row");
+        for (int k = 1; k <= 3; k++) {
+            double expected = SpearmanCorrelation.of(GOLDEN.floats("vtc.scores.k" + k), llm);
+            assertEquals(expected, Double.parseDouble(layer0[k]), 6e-4, "Spearman, K=" + k + ", LLM layer 0");
+        }
+    }
+}
