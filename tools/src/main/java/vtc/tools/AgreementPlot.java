@@ -70,7 +70,6 @@ final class AgreementPlot {
 
         void axes(Graphics2D g) {
             g.setColor(Color.BLACK);
-            g.drawRect(left, top, PANEL_W, PANEL_H);
             g.drawString(title, left + PANEL_W / 2 - 60, top - 6);
             g.drawString("LLM layer", left + PANEL_W / 2 - 25, top + PANEL_H + 36);
             for (int i = 0; i <= 4; i++) {
@@ -81,6 +80,7 @@ final class AgreementPlot {
                 g.setColor(Color.BLACK);
                 g.drawString(String.format("%.2f", v), left - 40, yy + 4);
             }
+            g.drawRect(left, top, PANEL_W, PANEL_H); // after the grid lines, so the frame stays black
             int step = Math.max(1, (layers + 7) / 8);
             for (int l = 0; l < layers; l += step) {
                 g.drawString(Integer.toString(l), (int) x(l) - 4, top + PANEL_H + 16);
