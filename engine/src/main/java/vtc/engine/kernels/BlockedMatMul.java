@@ -82,7 +82,8 @@ final class BlockedMatMul {
      * {@code j0 + q·PANEL ..}, laid out {@code [p][lane]}; lanes past {@code j1} are zero.
      * First each weight row is widened whole into {@code staging} (long contiguous reads, which
      * the hardware prefetcher streams from memory), then {@code LANES} rows at a time are
-     * transposed by gathering one column per vector.
+     * transposed: in registers by 16×16 blocks on 16-lane machines, else (and for a k tail) by
+     * gathering one column per vector.
      */
     private static void pack(WeightMatrix w, int j0, int j1, int k0, int kc, Scratch s) {
         float[] staging = s.staging;
@@ -100,7 +101,13 @@ final class BlockedMatMul {
         for (int local = 0; local < padded; local += LANES) {
             int dst = local / PANEL * kc * PANEL + local % PANEL;
             int src = local * KC;
-            for (int p = 0; p < kc; p++) {
+            int p = 0;
+            if (LANES == 16) {
+                for (; p + 16 <= kc; p += 16) {
+                    Transpose16.transpose(staging, src + p, KC, packed, dst + p * PANEL, PANEL);
+                }
+            }
+            for (; p < kc; p++) {
                 FloatVector.fromArray(FLOATS, staging, src + p, COLUMN, 0).intoArray(packed, dst + p * PANEL);
             }
         }
