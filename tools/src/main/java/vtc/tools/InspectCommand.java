@@ -1,6 +1,7 @@
 package vtc.tools;
 
-import com.google.gson.Gson;
+import com.google.gson.FieldNamingPolicy;
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
@@ -81,7 +82,9 @@ final class InspectCommand implements Command {
     }
 
     private static JsonObject config(LlavaConfig config) {
-        return new Gson().toJsonTree(config).getAsJsonObject();
+        // Hugging Face's own snake_case field names, so the output reads like the config.json it came from.
+        return new GsonBuilder().setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create()
+                .toJsonTree(config).getAsJsonObject();
     }
 
     private static JsonArray stored(List<TensorInfo> tensors, Path dir) {

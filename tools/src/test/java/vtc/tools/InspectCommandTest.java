@@ -38,8 +38,8 @@ class InspectCommandTest {
         assertEquals("model.safetensors", k.get("file").getAsString());
         assertEquals("[64,3,14,14]", shape(tensors.get("vision_tower.vision_model.embeddings.patch_embedding.weight")));
         JsonObject text = report.getAsJsonObject("config").getAsJsonObject("text");
-        assertEquals(2, text.get("numKeyValueHeads").getAsInt());
-        assertEquals(514, text.get("vocabSize").getAsInt());
+        assertEquals(2, text.get("num_key_value_heads").getAsInt());
+        assertEquals(514, text.get("vocab_size").getAsInt());
     }
 
     @Test
