@@ -3,6 +3,8 @@ package vtc.engine.kernels;
 import static vtc.engine.kernels.WeightVectors.FLOATS;
 import static vtc.engine.kernels.WeightVectors.LANES;
 
+import java.util.Arrays;
+import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
 import vtc.engine.tensor.WeightMatrix;
 
@@ -30,7 +32,7 @@ final class BlockedMatMul {
     /** Reduction depth per block: the 6 activation rows of a tile (6·KC floats) stay in L1. */
     static final int KC = 256;
     /** Gather offsets of one staged column: {@code LANES} rows, {@code KC} apart. */
-    private static final int[] COLUMN = java.util.stream.IntStream.range(0, LANES).map(r -> r * KC).toArray();
+    private static final int[] COLUMN = IntStream.range(0, LANES).map(r -> r * KC).toArray();
 
     /** Per-thread buffers, allocated once per thread and reused by every call. */
     private static final class Scratch {
@@ -70,7 +72,7 @@ final class BlockedMatMul {
         for (int i = i0; i < i1; i++) {
             int o = outOff + i * n;
             if (bias == null) {
-                java.util.Arrays.fill(out, o + j0, o + j1, 0f);
+                Arrays.fill(out, o + j0, o + j1, 0f);
             } else {
                 System.arraycopy(bias, j0, out, o + j0, j1 - j0);
             }
@@ -95,7 +97,7 @@ final class BlockedMatMul {
             if (j < j1) {
                 WeightVectors.widen(w.dtype(), w.data(), w.rowOffset(j) + colOffset, kc, staging, local * KC);
             } else {
-                java.util.Arrays.fill(staging, local * KC, local * KC + kc, 0f);
+                Arrays.fill(staging, local * KC, local * KC + kc, 0f);
             }
         }
         for (int local = 0; local < padded; local += LANES) {

@@ -1,5 +1,6 @@
 package vtc.engine.kernels;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -85,7 +86,7 @@ public final class Rope {
         while (size <= position) {
             size *= 2;
         }
-        float[][] grown = java.util.Arrays.copyOf(old, size);
+        float[][] grown = Arrays.copyOf(old, size);
         for (int p = old.length; p < size; p++) {
             grown[p] = row(p);
         }

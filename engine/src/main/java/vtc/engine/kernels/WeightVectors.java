@@ -21,7 +21,7 @@ final class WeightVectors {
 
     static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
     static final int LANES = FLOATS.length();
-    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
     /** As many 16-bit lanes as there are float lanes. */
     private static final VectorSpecies<Short> HALVES =
             VectorSpecies.of(short.class, VectorShape.forBitSize(LANES * Short.SIZE));
@@ -31,17 +31,20 @@ final class WeightVectors {
 
     /** F16 exponent+mantissa shifted into float32 position: exponent 31 (inf/nan) starts here. */
     private static final int F16_INF_SHIFTED = 0x7C00 << 13;
-    /** 2^(127−15): rebiases the exponent, and turns F16 subnormals into float32 normals. */
+    /**
+     * 2^(127−15): rebiases the exponent. The shifted bits of an F16 subnormal read as a float32
+     * subnormal, and this product turns them into the right float32 normal.
+     */
     private static final float F16_REBIAS = 0x1p112f;
 
     private WeightVectors() {
     }
 
-    static FloatVector bf16(MemorySegment data, long byteOffset) {
+    private static FloatVector bf16(MemorySegment data, long byteOffset) {
         return halves(data, byteOffset).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
-    static FloatVector f16(MemorySegment data, long byteOffset) {
+    private static FloatVector f16(MemorySegment data, long byteOffset) {
         IntVector h = halves(data, byteOffset);
         IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
         IntVector shifted = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
