@@ -97,39 +97,48 @@ final class Erf {
 
     /**
      * Lane-wise {@link #erfc(double)}: every range is evaluated and the right one blended in.
-     * (The GELU needs erfc: for negative x, {@code 1 + erf(x)} would cancel to nothing.)
+     * (The GELU needs erfc: for negative x, {@code 1 + erf(x)} would cancel to nothing.) Split
+     * into small methods so the JIT inlines all of it into the caller's loop, keeping every
+     * vector in registers.
      */
     static DoubleVector erfc(DoubleVector x) {
         DoubleVector y = x.abs();
         DoubleVector z = x.mul(x);
-        DoubleVector smallNum = z.mul(A[4]);
-        DoubleVector smallDen = z;
-        for (int i = 0; i < 3; i++) {
-            smallNum = smallNum.add(A[i]).mul(z);
-            smallDen = smallDen.add(B[i]).mul(z);
-        }
-        DoubleVector nearZero = x.mul(smallNum.add(A[3]).div(smallDen.add(B[3]))).neg().add(1.0);
-
-        DoubleVector midNum = y.mul(C[8]);
-        DoubleVector midDen = y;
-        for (int i = 0; i < 7; i++) {
-            midNum = midNum.add(C[i]).mul(y);
-            midDen = midDen.add(D[i]).mul(y);
-        }
-        DoubleVector mid = midNum.add(C[7]).div(midDen.add(D[7]));
-
-        DoubleVector inv = DoubleVector.broadcast(x.species(), 1.0).div(z);
-        DoubleVector farNum = inv.mul(P[5]);
-        DoubleVector farDen = inv;
-        for (int i = 0; i < 4; i++) {
-            farNum = farNum.add(P[i]).mul(inv);
-            farDen = farDen.add(Q[i]).mul(inv);
-        }
-        DoubleVector far = inv.mul(farNum.add(P[4])).div(farDen.add(Q[4])).neg().add(INV_SQRT_PI).div(y);
-
+        DoubleVector nearZero = x.mul(small(z)).neg().add(1.0);
         VectorMask<Double> beyondMedium = y.compare(VectorOperators.GT, MEDIUM);
-        DoubleVector away = z.neg().lanewise(VectorOperators.EXP).mul(mid.blend(far, beyondMedium));
+        DoubleVector away = z.neg().lanewise(VectorOperators.EXP).mul(medium(y).blend(large(y, z), beyondMedium));
         DoubleVector signed = away.blend(away.neg().add(2.0), x.compare(VectorOperators.LT, 0));
         return signed.blend(nearZero, y.compare(VectorOperators.LE, SMALL));
+    }
+
+    private static DoubleVector small(DoubleVector z) {
+        DoubleVector num = z.mul(A[4]);
+        DoubleVector den = z;
+        for (int i = 0; i < 3; i++) {
+            num = num.add(A[i]).mul(z);
+            den = den.add(B[i]).mul(z);
+        }
+        return num.add(A[3]).div(den.add(B[3]));
+    }
+
+    private static DoubleVector medium(DoubleVector y) {
+        DoubleVector num = y.mul(C[8]);
+        DoubleVector den = y;
+        for (int i = 0; i < 7; i++) {
+            num = num.add(C[i]).mul(y);
+            den = den.add(D[i]).mul(y);
+        }
+        return num.add(C[7]).div(den.add(D[7]));
+    }
+
+    private static DoubleVector large(DoubleVector y, DoubleVector z) {
+        DoubleVector inv = DoubleVector.broadcast(y.species(), 1.0).div(z);
+        DoubleVector num = inv.mul(P[5]);
+        DoubleVector den = inv;
+        for (int i = 0; i < 4; i++) {
+            num = num.add(P[i]).mul(inv);
+            den = den.add(Q[i]).mul(inv);
+        }
+        return inv.mul(num.add(P[4])).div(den.add(Q[4])).neg().add(INV_SQRT_PI).div(y);
     }
 }

@@ -20,7 +20,7 @@ class RopeTest {
         for (double theta : new double[] {1e4, 1e6}) {
             for (int headDim : new int[] {2, 10, 64, 128}) {
                 Rope rope = new Rope(headDim, theta);
-                for (int position : new int[] {0, 1, 7, 300, 4095, 4096, 5000, 70_000}) {
+                for (int position : new int[] {0, 1, 7, 300, 4095, 4096, 5000, 9_999}) {
                     int heads = 3;
                     float[] x = TestWeights.gaussian(random, 5 + heads * headDim);
                     float[] got = x.clone();
