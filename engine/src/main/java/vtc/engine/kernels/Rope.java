@@ -10,20 +10,22 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The angle is formed in double ({@code position · invFreq}), so it stays accurate to ~1e-16
  * relative even at positions in the thousands with θ = 1e6, then its cosine and sine are rounded
- * to float. They are cached per position in a table that grows on demand (thread-safe; a
- * position's row is computed once), so applying RoPE costs a few vector FMAs per head.
+ * to float. They are cached per position in a table computed up front for the first
+ * {@value #PRECOMPUTED_POSITIONS} positions (LLaVA-1.5's context; 2 MiB at head dim 128), so a
+ * decode step neither computes a sine nor allocates; a later position grows the table by
+ * doubling (thread-safe, each row computed once).
  */
 public final class Rope {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
-    private static final int INITIAL_POSITIONS = 256;
+    private static final int PRECOMPUTED_POSITIONS = 4096;
 
     private final int headDim;
     private final int half;
     private final double[] invFreq;
     /** Row p: cos of the half angles, then sin of them. Replaced (never mutated in place) when grown. */
-    private volatile float[][] table = new float[0][];
+    private volatile float[][] table;
 
     public Rope(int headDim, double theta) {
         if (headDim <= 0 || headDim % 2 != 0) {
@@ -35,6 +37,7 @@ public final class Rope {
         for (int i = 0; i < half; i++) {
             invFreq[i] = Math.pow(theta, -2.0 * i / headDim);
         }
+        this.table = rows(new float[0][], PRECOMPUTED_POSITIONS);
     }
 
     /** Rotates {@code numHeads} consecutive head vectors starting at {@code off}, in place. */
@@ -82,16 +85,22 @@ public final class Rope {
         if (position < old.length) {
             return old[position];
         }
-        int size = Math.max(INITIAL_POSITIONS, old.length);
+        int size = old.length;
         while (size <= position) {
             size *= 2;
         }
+        float[][] grown = rows(old, size);
+        table = grown;
+        return grown[position];
+    }
+
+    /** {@code old} extended with the rows of positions {@code old.length .. size − 1}. */
+    private float[][] rows(float[][] old, int size) {
         float[][] grown = Arrays.copyOf(old, size);
         for (int p = old.length; p < size; p++) {
             grown[p] = row(p);
         }
-        table = grown;
-        return grown[position];
+        return grown;
     }
 
     private float[] row(int position) {
