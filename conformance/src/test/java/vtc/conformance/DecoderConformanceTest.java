@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import vtc.engine.llava.GenerationOptions;
@@ -27,20 +23,6 @@ import vtc.fixtures.Tolerance;
  */
 class DecoderConformanceTest {
 
-    private static final Map<String, FixtureModel> FIXTURES = new HashMap<>();
-
-    @BeforeAll
-    static void open() {
-        for (String name : FixtureModel.NAMES) {
-            FIXTURES.put(name, FixtureModel.open(name));
-        }
-    }
-
-    @AfterAll
-    static void close() {
-        FIXTURES.values().forEach(FixtureModel::close);
-    }
-
     static String[] fixtures() {
         return FixtureModel.NAMES;
     }
@@ -49,7 +31,7 @@ class DecoderConformanceTest {
     @ParameterizedTest
     @MethodSource("fixtures")
     void hiddenStatesAndLogitsOfEveryPosition(String name) {
-        FixtureModel f = FIXTURES.get(name);
+        FixtureModel f = FixtureModel.of(name);
         LlamaDecoder decoder = f.model.decoder();
         int n = f.model.config().vision().numPatches();
         int rows = f.promptIds().length - 1 + n;
@@ -72,7 +54,7 @@ class DecoderConformanceTest {
     @ParameterizedTest
     @MethodSource("fixtures")
     void greedyRunFullFromPixels(String name) {
-        FixtureModel f = FIXTURES.get(name);
+        FixtureModel f = FixtureModel.of(name);
         int[] expected = f.golden.ints("greedy.runs.full.generated_ids");
         List<float[]> stepLogits = new ArrayList<>();
         GenerationResult result = f.model.generate(

@@ -8,8 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,20 +27,6 @@ import vtc.fixtures.Tolerance;
  */
 class FastVConformanceTest {
 
-    private static final Map<String, FixtureModel> FIXTURES = new HashMap<>();
-
-    @BeforeAll
-    static void open() {
-        for (String name : FixtureModel.NAMES) {
-            FIXTURES.put(name, FixtureModel.open(name));
-        }
-    }
-
-    @AfterAll
-    static void close() {
-        FIXTURES.values().forEach(FixtureModel::close);
-    }
-
     static Stream<Arguments> settings() {
         List<Arguments> settings = new ArrayList<>();
         for (String name : FixtureModel.NAMES) {
@@ -56,7 +40,7 @@ class FastVConformanceTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("settings")
     void attentionRowLogitsAndGreedyIds(String name, String setting) {
-        FixtureModel f = FIXTURES.get(name);
+        FixtureModel f = FixtureModel.of(name);
         String entry = "fastv.by_setting." + setting;
         int layer = Integer.parseInt(setting.substring(1, setting.indexOf('_')));
         int[] kept = f.golden.ints(entry + ".kept_image_indices");
@@ -93,7 +77,7 @@ class FastVConformanceTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("settings")
     void layersFromKSeeOnlyTheKeptPositions(String name, String setting) {
-        FixtureModel f = FIXTURES.get(name);
+        FixtureModel f = FixtureModel.of(name);
         String entry = "fastv.by_setting." + setting;
         int layer = Integer.parseInt(setting.substring(1, setting.indexOf('_')));
         int[] kept = f.golden.ints(entry + ".kept_image_indices");

@@ -1,5 +1,7 @@
 package vtc.conformance;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import vtc.engine.kernels.Parallel;
 import vtc.engine.llava.LlavaModel;
 import vtc.engine.prune.VisionShape;
@@ -8,10 +10,16 @@ import vtc.fixtures.Fixtures;
 import vtc.fixtures.Golden;
 import vtc.loaders.checkpoint.LlavaCheckpoint;
 
-/** One golden fixture opened for a test class: its goldens, its checkpoint and the model on it. */
+/**
+ * One golden fixture opened for the tests: its goldens, its checkpoint and the model on it.
+ * {@link #of} opens each fixture once per test JVM and shares it between test classes: the model
+ * is immutable and thread-safe, and the mapping is released when the JVM exits.
+ */
 final class FixtureModel implements AutoCloseable {
 
     static final String[] NAMES = {Fixtures.TINY_LLAVA, Fixtures.TINY_LLAVA_BF16};
+
+    private static final Map<String, FixtureModel> SHARED = new ConcurrentHashMap<>();
 
     final String name;
     final Golden golden;
@@ -27,8 +35,14 @@ final class FixtureModel implements AutoCloseable {
         this.model = new LlavaModel(checkpoint.config(), checkpoint.weights(), parallel);
     }
 
+    /** A fixture of its own, for a test that closes it. */
     static FixtureModel open(String name) {
         return new FixtureModel(name);
+    }
+
+    /** The shared, never closed instance of a fixture. */
+    static FixtureModel of(String name) {
+        return SHARED.computeIfAbsent(name, FixtureModel::new);
     }
 
     /** The model input of every model golden. */

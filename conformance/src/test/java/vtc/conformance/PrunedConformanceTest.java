@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,20 +24,6 @@ import vtc.fixtures.Tolerance;
  * 1.9e-5 from the float64 reference; the smallest top-1/top-2 gap of the pruned runs is 0.0146.
  */
 class PrunedConformanceTest {
-
-    private static final Map<String, FixtureModel> FIXTURES = new HashMap<>();
-
-    @BeforeAll
-    static void open() {
-        for (String name : FixtureModel.NAMES) {
-            FIXTURES.put(name, FixtureModel.open(name));
-        }
-    }
-
-    @AfterAll
-    static void close() {
-        FIXTURES.values().forEach(FixtureModel::close);
-    }
 
     /** Every (fixture, "k<K>_u<U>") with a golden {@code llm.logits_last}. */
     static Stream<Arguments> prunedRuns() {
@@ -73,7 +55,7 @@ class PrunedConformanceTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("prunedRuns")
     void lastPositionLogits(String name, String run) {
-        FixtureModel f = FIXTURES.get(name);
+        FixtureModel f = FixtureModel.of(name);
         List<float[]> logits = new ArrayList<>();
         GenerationResult result = generate(f, run, 1, logits);
         assertArrayEquals(keptIndices(f, run), result.keptIndices());
@@ -83,7 +65,7 @@ class PrunedConformanceTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("prunedGreedyRuns")
     void greedyIdsAndStepLogits(String name, String run) {
-        FixtureModel f = FIXTURES.get(name);
+        FixtureModel f = FixtureModel.of(name);
         int[] expected = f.golden.ints("greedy.runs." + run + ".generated_ids");
         List<float[]> logits = new ArrayList<>();
         GenerationResult result = generate(f, run, expected.length, logits);

@@ -3,10 +3,6 @@ package vtc.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import vtc.engine.prune.ClsAttentionObserver;
@@ -22,20 +18,6 @@ import vtc.fixtures.Tolerance;
  */
 class VisionConformanceTest {
 
-    private static final Map<String, FixtureModel> FIXTURES = new HashMap<>();
-
-    @BeforeAll
-    static void open() {
-        for (String name : FixtureModel.NAMES) {
-            FIXTURES.put(name, FixtureModel.open(name));
-        }
-    }
-
-    @AfterAll
-    static void close() {
-        FIXTURES.values().forEach(FixtureModel::close);
-    }
-
     static String[] fixtures() {
         return FixtureModel.NAMES;
     }
@@ -44,7 +26,7 @@ class VisionConformanceTest {
     @ParameterizedTest
     @MethodSource("fixtures")
     void hiddenStatesUpToTheFeatureLayer(String name) {
-        FixtureModel f = FIXTURES.get(name);
+        FixtureModel f = FixtureModel.of(name);
         float[] golden = f.golden.floats("vision.hidden_states");
         ClipVisionTower tower = f.model.vision();
         int tokens = f.model.config().vision().numPatches() + 1;
@@ -62,7 +44,7 @@ class VisionConformanceTest {
     @ParameterizedTest
     @MethodSource("fixtures")
     void clsAttentionRowsOfEveryRunLayer(String name) {
-        FixtureModel f = FIXTURES.get(name);
+        FixtureModel f = FixtureModel.of(name);
         float[] golden = f.golden.floats("vision.cls_attention");
         int heads = f.model.config().vision().numAttentionHeads();
         int tokens = f.model.config().vision().numPatches() + 1;
@@ -88,7 +70,7 @@ class VisionConformanceTest {
     @ParameterizedTest
     @MethodSource("fixtures")
     void patchFeaturesAndProjectedFeatures(String name) {
-        FixtureModel f = FIXTURES.get(name);
+        FixtureModel f = FixtureModel.of(name);
         float[] features = f.model.vision().patchFeatures(f.pixels(), null, null);
         Tolerance.assertClose(name + " vision.patch_features", f.golden.floats("vision.patch_features"), features, 1e-4);
         int n = f.model.config().vision().numPatches();
