@@ -5,10 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+import vtc.engine.kernels.Parallel;
+import vtc.engine.llava.LlavaModel;
+import vtc.loaders.checkpoint.LlavaCheckpoint;
 import vtc.engine.llava.GenerationOptions;
 import vtc.engine.llava.GenerationRequest;
 import vtc.engine.llava.InvalidRequestException;
@@ -77,6 +84,29 @@ class RequestHostileInputTest {
         assertRefusedBeforeCompute("max_position_embeddings", ids, room + 1);
         assertEquals(room, fixture.model.generate(new GenerationRequest(pixels, ids, null, null,
                 new GenerationOptions(room, 0, 1, 0, false)), null).generatedIds().length, "exactly full context runs");
+    }
+
+    /**
+     * The fixture with a context of 2^24 positions: ten million new tokens fit the context but
+     * their KV cache (3 layers × 2 × 32 floats × 10^7 ≈ 7.7 GB) does not fit the test heap (2 GB),
+     * so the request is refused before any compute instead of dying of OutOfMemoryError.
+     */
+    @Test
+    void kvCacheLargerThanTheHeapIsRefusedBeforeAnyCompute(@TempDir Path dir) throws IOException {
+        Path source = Fixtures.model(Fixtures.TINY_LLAVA);
+        for (String file : new String[] {"model.safetensors", "tokenizer.json", "preprocessor_config.json"}) {
+            Files.copy(source.resolve(file), dir.resolve(file));
+        }
+        Files.writeString(dir.resolve("config.json"), Files.readString(source.resolve("config.json"))
+                .replace("\"max_position_embeddings\": 512", "\"max_position_embeddings\": 16777216"));
+        try (LlavaCheckpoint checkpoint = LlavaCheckpoint.open(dir); Parallel parallel = new Parallel(1)) {
+            LlavaModel model = new LlavaModel(checkpoint.config(), checkpoint.weights(), parallel);
+            int[] ids = tokenizer.encode("USER: <image>\nWhat is in the picture? ASSISTANT:");
+            InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> model.generate(
+                    new GenerationRequest(pixels, ids, neverAsked(), neverAskedInTheDecoder(),
+                            new GenerationOptions(10_000_000, 0, 1, 0, false)), null));
+            assertTrue(e.getMessage().contains("KV cache"), e.getMessage());
+        }
     }
 
     @Test

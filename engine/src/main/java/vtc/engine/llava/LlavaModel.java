@@ -190,12 +190,26 @@ public final class LlavaModel {
                     + " new tokens = " + total + " exceeds max_position_embeddings "
                     + config.text().maxPositionEmbeddings());
         }
+        checkCacheFits(total);
         DecoderTokenSelector fastv = request.decoderSelector();
         if (fastv != null && (fastv.layer() < 1 || fastv.layer() >= config.text().numHiddenLayers())) {
             throw new InvalidRequestException("FastV layer K must be in [1, " + (config.text().numHiddenLayers() - 1)
                     + "], got " + fastv.layer());
         }
         return imagePosition;
+    }
+
+    /** A request whose KV cache cannot be allocated is refused here, not by an OutOfMemoryError mid-way. */
+    private void checkCacheFits(long positions) {
+        LlamaConfig text = config.text();
+        int kvDim = text.numKeyValueHeads() * text.headDim();
+        long bytes = KvCache.bytes(text.numHiddenLayers(), kvDim, positions);
+        long heap = Runtime.getRuntime().maxMemory();
+        if (positions * kvDim > Integer.MAX_VALUE - 8 || bytes > heap) {
+            throw new InvalidRequestException(String.format(
+                    "the KV cache for %d positions needs %.1f GB, more than the heap's %.1f GB; ask for fewer new tokens",
+                    positions, bytes / 1e9, heap / 1e9));
+        }
     }
 
     private static int[] checkedKeep(int[] keep, int n, VisualTokenSelector selector) {

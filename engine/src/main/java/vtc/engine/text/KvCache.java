@@ -9,6 +9,9 @@ package vtc.engine.text;
  */
 public final class KvCache {
 
+    /** The largest float[] a JVM reliably allocates. */
+    static final long MAX_LAYER_FLOATS = Integer.MAX_VALUE - 8;
+
     private final int kvDim;
     private final int capacity;
     private final float[][] keys;
@@ -20,12 +23,21 @@ public final class KvCache {
         if (capacity < 1) {
             throw new IllegalArgumentException("KV cache capacity must be >= 1, got " + capacity);
         }
+        if ((long) capacity * kvDim > MAX_LAYER_FLOATS) {
+            throw new IllegalArgumentException("a KV cache of " + capacity + " positions x " + kvDim
+                    + " floats per layer does not fit in one Java array");
+        }
         this.kvDim = kvDim;
         this.capacity = capacity;
         this.keys = new float[layers][capacity * kvDim];
         this.values = new float[layers][capacity * kvDim];
         this.positions = new int[layers][capacity];
         this.length = new int[layers];
+    }
+
+    /** Bytes the keys and values of {@code capacity} positions take over all layers. */
+    public static long bytes(int layers, int kvDim, long capacity) {
+        return 2L * layers * kvDim * capacity * Float.BYTES;
     }
 
     public int capacity() {

@@ -28,6 +28,9 @@ import vtc.engine.vision.ClipVisionWeights;
  */
 final class LlavaWeightsBinder {
 
+    /** Enough to see the pattern of a mismatched config; a hostile one could otherwise list millions. */
+    private static final int MAX_LISTED_PROBLEMS = 40;
+
     private final LlavaConfig config;
     private final CheckpointTensors tensors;
     private final TensorNaming naming;
@@ -47,8 +50,10 @@ final class LlavaWeightsBinder {
         LlavaWeightsBinder binder = new LlavaWeightsBinder(config, tensors);
         List<String> problems = binder.problems();
         if (!problems.isEmpty()) {
+            List<String> shown = problems.subList(0, Math.min(problems.size(), MAX_LISTED_PROBLEMS));
+            String more = problems.size() > shown.size() ? "\n  … and " + (problems.size() - shown.size()) + " more" : "";
             throw new CheckpointException(dir, problems.size() + " problem(s) with the weights for this config.json:\n  - "
-                    + String.join("\n  - ", problems));
+                    + String.join("\n  - ", shown) + more);
         }
         return new LlavaWeights(binder.vision(), binder.projector(), binder.text());
     }

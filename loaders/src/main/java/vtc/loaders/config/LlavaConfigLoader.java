@@ -27,6 +27,13 @@ public final class LlavaConfigLoader {
     /** The engine implements CLIP's quick_gelu only; any other activation would be a silent wrong answer. */
     private static final Set<String> CLIP_ACTIVATIONS = Set.of("quick_gelu");
 
+    private static final int MAX_LAYERS = 1024;
+    private static final int MAX_HEADS = 1024;
+    private static final int MAX_WIDTH = 1 << 18;
+    private static final int MAX_VOCAB = 1 << 24;
+    private static final int MAX_IMAGE_SIZE = 1 << 13;
+    private static final int MAX_POSITIONS = 1 << 24;
+
     private LlavaConfigLoader() {
     }
 
@@ -71,6 +78,10 @@ public final class LlavaConfigLoader {
         LlamaConfig text = text(root.objectOrEmpty("text_config"), root);
 
         int imageTokenIndex = root.integer("image_token_index", root.integer("image_token_id", 32000));
+        if (imageTokenIndex < 0) {
+            // Tokenizers only produce non-negative ids; it may lie past vocab_size, as it is never embedded.
+            throw root.error("image_token_index", "is " + imageTokenIndex + "; a token id cannot be negative");
+        }
         String projectorAct = root.string("projector_hidden_act", "gelu");
         if (!projectorAct.equals("gelu")) {
             throw root.error("projector_hidden_act", "is \"" + projectorAct + "\"; only \"gelu\" (exact erf GELU) is supported");
@@ -125,13 +136,13 @@ public final class LlavaConfigLoader {
         if (!modelType.equals("clip_vision_model")) {
             throw v.error("model_type", "is \"" + modelType + "\"; only a CLIP vision tower (\"clip_vision_model\") is supported");
         }
-        int hidden = positive(v, "hidden_size", 768);
-        int intermediate = positive(v, "intermediate_size", 3072);
-        int layers = positive(v, "num_hidden_layers", 12);
-        int heads = positive(v, "num_attention_heads", 12);
-        int imageSize = positive(v, "image_size", 224);
-        int patchSize = positive(v, "patch_size", 32);
-        int channels = positive(v, "num_channels", 3);
+        int hidden = positive(v, "hidden_size", 768, MAX_WIDTH);
+        int intermediate = positive(v, "intermediate_size", 3072, MAX_WIDTH);
+        int layers = positive(v, "num_hidden_layers", 12, MAX_LAYERS);
+        int heads = positive(v, "num_attention_heads", 12, MAX_HEADS);
+        int imageSize = positive(v, "image_size", 224, MAX_IMAGE_SIZE);
+        int patchSize = positive(v, "patch_size", 32, MAX_IMAGE_SIZE);
+        int channels = positive(v, "num_channels", 3, MAX_HEADS);
         String act = v.string("hidden_act", "quick_gelu");
         double eps = positiveNumber(v, "layer_norm_eps", 1e-5);
         if (hidden % heads != 0) {
@@ -155,19 +166,19 @@ public final class LlavaConfigLoader {
         if (!modelType.equals("llama")) {
             throw t.error("model_type", "is \"" + modelType + "\"; only a Llama decoder (\"llama\") is supported");
         }
-        int vocab = positive(t, "vocab_size", 32000);
-        int hidden = positive(t, "hidden_size", 4096);
-        int intermediate = positive(t, "intermediate_size", 11008);
-        int layers = positive(t, "num_hidden_layers", 32);
-        int heads = positive(t, "num_attention_heads", 32);
-        int kvHeads = positive(t, "num_key_value_heads", heads);
+        int vocab = positive(t, "vocab_size", 32000, MAX_VOCAB);
+        int hidden = positive(t, "hidden_size", 4096, MAX_WIDTH);
+        int intermediate = positive(t, "intermediate_size", 11008, MAX_WIDTH);
+        int layers = positive(t, "num_hidden_layers", 32, MAX_LAYERS);
+        int heads = positive(t, "num_attention_heads", 32, MAX_HEADS);
+        int kvHeads = positive(t, "num_key_value_heads", heads, MAX_HEADS);
         if (hidden % heads != 0) {
             throw t.error("hidden_size", hidden + " is not divisible by num_attention_heads " + heads);
         }
         if (heads % kvHeads != 0) {
             throw t.error("num_attention_heads", heads + " is not divisible by num_key_value_heads " + kvHeads);
         }
-        int headDim = positive(t, "head_dim", hidden / heads);
+        int headDim = positive(t, "head_dim", hidden / heads, MAX_WIDTH);
         if (headDim * heads != hidden) {
             throw t.error("head_dim", "is " + headDim + "; only hidden_size / num_attention_heads = "
                     + hidden / heads + " is supported");
@@ -181,7 +192,7 @@ public final class LlavaConfigLoader {
         }
         refuseBias(t, "attention_bias");
         refuseBias(t, "mlp_bias");
-        int positions = positive(t, "max_position_embeddings", 2048);
+        int positions = positive(t, "max_position_embeddings", 2048, MAX_POSITIONS);
         double eps = positiveNumber(t, "rms_norm_eps", 1e-6);
         double theta = positiveNumber(t, "rope_theta", 10000.0);
         boolean tied = t.bool("tie_word_embeddings", root.bool("tie_word_embeddings", false));
@@ -197,10 +208,15 @@ public final class LlavaConfigLoader {
         }
     }
 
-    private static int positive(ConfigObject o, String field, int defaultValue) {
+    /**
+     * A positive size no larger than {@code max}. The bounds lie far beyond any published model; they
+     * exist so that a hostile config is refused here instead of making the loader enumerate a
+     * billion layers or the engine overflow an array size.
+     */
+    private static int positive(ConfigObject o, String field, int defaultValue, int max) {
         int value = o.integer(field, defaultValue);
-        if (value <= 0) {
-            throw o.error(field, "must be positive, got " + value);
+        if (value <= 0 || value > max) {
+            throw o.error(field, "must be in [1, " + max + "], got " + value);
         }
         return value;
     }

@@ -166,7 +166,28 @@ class LlavaConfigLoaderTest {
         assertRefused(edit(c -> c.getAsJsonObject("vision_config").addProperty("image_size", 100)),
                 "vision_config.image_size 100 is not divisible by patch_size 14");
         assertRefused(edit(c -> c.getAsJsonObject("vision_config").addProperty("hidden_size", 0)),
-                "vision_config.hidden_size must be positive, got 0");
+                "vision_config.hidden_size must be in [1, 262144], got 0");
+    }
+
+    /** A hostile size is refused at once rather than making the binder enumerate a billion layers. */
+    @Test
+    void absurdSizesAndNegativeImageTokenAreRefused() throws IOException {
+        assertRefused(edit(c -> c.getAsJsonObject("text_config").addProperty("num_hidden_layers", 1_000_000_000)),
+                "text_config.num_hidden_layers must be in [1, 1024], got 1000000000");
+        assertRefused(edit(c -> c.getAsJsonObject("text_config").addProperty("max_position_embeddings", Integer.MAX_VALUE)),
+                "text_config.max_position_embeddings must be in [1, 16777216]");
+        assertRefused(edit(c -> c.addProperty("image_token_index", -200)),
+                "image_token_index is -200; a token id cannot be negative");
+    }
+
+    /** The parser's own description of deeply nested JSON runs to hundreds of kilobytes; the error keeps its start. */
+    @Test
+    void deeplyNestedJsonIsRefusedWithABoundedMessage() throws IOException {
+        String json = "[".repeat(200_000) + "]".repeat(200_000);
+        Path file = Files.writeString(tmp.resolve("config.json"), json);
+        ConfigException e = assertThrows(ConfigException.class, () -> LlavaConfigLoader.load(file));
+        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+        assertTrue(e.getMessage().length() < 4200, "message of " + e.getMessage().length() + " characters");
     }
 
     @Test
