@@ -1,12 +1,10 @@
 package vtc.engine.vision;
 
-import java.util.Arrays;
 import java.util.Objects;
 import vtc.engine.kernels.Activations;
 import vtc.engine.kernels.MatMul;
 import vtc.engine.kernels.Norms;
 import vtc.engine.kernels.Parallel;
-import vtc.engine.kernels.Softmax;
 import vtc.engine.kernels.VectorOps;
 import vtc.engine.prune.ClsAttentionObserver;
 
@@ -142,7 +140,7 @@ public final class ClipVisionTower {
         MatMul.matmul(parallel, act.normed, 0, tokens, w.kProj(), w.kBias(), act.k, 0);
         MatMul.matmul(parallel, act.normed, 0, tokens, w.vProj(), w.vBias(), act.v, 0);
         boolean watched = observer != null && observer.wantsLayer(layer);
-        selfAttention(act, watched);
+        act.attention.compute(parallel, config.numAttentionHeads(), watched);
         if (watched) {
             for (int h = 0; h < config.numAttentionHeads(); h++) {
                 observer.clsAttention(layer, h, act.clsProbs, h * tokens, tokens);
@@ -160,37 +158,6 @@ public final class ClipVisionTower {
         VectorOps.add(x, 0, act.residual, 0, tokens * d);
     }
 
-    /**
-     * Full (unmasked) multi-head attention, one head per parallel task. A head keeps one
-     * softmax row at a time in its slice of {@code scores}; the [CLS] query's row is copied
-     * aside when the layer is watched.
-     */
-    private void selfAttention(EncoderActivations act, boolean keepClsRows) {
-        int d = config.hiddenSize();
-        int headDim = config.headDim();
-        int tokens = act.tokens;
-        float scale = (float) (1.0 / Math.sqrt(headDim));
-        parallel.forRange(config.numAttentionHeads(), (fromHead, toHead) -> {
-            for (int h = fromHead; h < toHead; h++) {
-                int row = h * tokens;
-                int col = h * headDim;
-                for (int i = 0; i < tokens; i++) {
-                    for (int j = 0; j < tokens; j++) {
-                        act.scores[row + j] = scale * VectorOps.dot(act.q, i * d + col, act.k, j * d + col, headDim);
-                    }
-                    Softmax.softmax(act.scores, row, tokens);
-                    if (i == 0 && keepClsRows) {
-                        System.arraycopy(act.scores, row, act.clsProbs, row, tokens);
-                    }
-                    Arrays.fill(act.attended, i * d + col, i * d + col + headDim, 0f);
-                    for (int j = 0; j < tokens; j++) {
-                        VectorOps.axpy(act.scores[row + j], act.v, j * d + col, act.attended, i * d + col, headDim);
-                    }
-                }
-            }
-        });
-    }
-
     /** Scratch arrays of one forward pass, sized for {@code tokens} rows. */
     private static final class EncoderActivations {
         final int tokens;
@@ -201,8 +168,8 @@ public final class ClipVisionTower {
         final float[] attended;
         final float[] residual;
         final float[] mlp;
-        final float[] scores;
         final float[] clsProbs;
+        final ClipSelfAttention attention;
 
         EncoderActivations(ClipVisionConfig config, int tokens) {
             int rowsByHidden = tokens * config.hiddenSize();
@@ -214,8 +181,9 @@ public final class ClipVisionTower {
             this.attended = new float[rowsByHidden];
             this.residual = new float[rowsByHidden];
             this.mlp = new float[tokens * config.intermediateSize()];
-            this.scores = new float[config.numAttentionHeads() * tokens];
             this.clsProbs = new float[config.numAttentionHeads() * tokens];
+            this.attention = new ClipSelfAttention(tokens, config.hiddenSize(), config.headDim(), q, k, v, attended,
+                    clsProbs);
         }
     }
 }
