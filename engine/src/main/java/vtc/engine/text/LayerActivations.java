@@ -22,6 +22,8 @@ final class LayerActivations {
     final float[] lastRowProbs;
     /** {@link #lastRowProbs} averaged over heads. */
     final float[] headMean;
+    /** How many cache entries each row sees (the causal mask), filled per layer. */
+    final int[] visibleKeys;
     /** The attention task over these arrays, reused by every layer. */
     final CausalAttention attention;
 
@@ -40,6 +42,7 @@ final class LayerActivations {
         this.scores = new float[config.numAttentionHeads() * cacheCapacity];
         this.lastRowProbs = new float[config.numAttentionHeads() * cacheCapacity];
         this.headMean = new float[cacheCapacity];
+        this.visibleKeys = new int[rows];
         this.attention = new CausalAttention(config, this);
     }
 }
