@@ -9,14 +9,15 @@ import jdk.incubator.vector.VectorSpecies;
  * register-blocked matrix products instead of one dot product per (query, key) pair:
  *
  * <ul>
- *   <li>scores: with the head's keys transposed to {@code [headDim, keys]}, 4 queries × 4 vectors
+ *   <li>scores: with the head's keys transposed in panels of 4 vectors of keys
+ *       ({@code [keys / 4L][headDim][4L]}, each panel read front to back), 4 queries × 4 vectors
  *       of keys accumulate 16 independent FMA chains along headDim, no horizontal reduction;</li>
  *   <li>values: 4 query rows × 4 vectors of head columns accumulate over the keys, each value
  *       vector loaded once for the 4 rows.</li>
  * </ul>
  *
  * Used by the ViT's full attention and the decoder's causal prompt attention. Keys are padded
- * to whole tiles ({@link #paddedKeys}); padding columns of {@code kᵀ} are zero and never reach
+ * to whole panels ({@link #paddedKeys}); padding columns of {@code kᵀ} are zero and never reach
  * the softmax, and a query tile's rows past the last query are zero and their output dropped.
  */
 public final class AttentionTile {
@@ -29,25 +30,27 @@ public final class AttentionTile {
     private AttentionTile() {
     }
 
-    /** {@code keys} rounded up to whole score tiles: the row stride of {@code kᵀ} and of the scores. */
+    /** {@code keys} rounded up to whole key panels: the length of a score row, {@code kᵀ} holds {@code headDim} times it. */
     public static int paddedKeys(int keys) {
         return (keys + 4 * L - 1) / (4 * L) * (4 * L);
     }
 
     /**
-     * {@code keysT[c · stride + j] = k[kOff + j · kStride + c]} for {@code j < keys}, zero for
-     * the padding up to {@link #paddedKeys}{@code (keys)}.
+     * Key j of {@code k[kOff + j · kStride ..]} ({@code headDim} floats) into panel
+     * {@code j / 4L} of {@code keysT}: {@code keysT[(j / 4L) · headDim · 4L + c · 4L + j % 4L]}, so a
+     * score tile reads its panel sequentially. Keys past {@code keys} up to
+     * {@link #paddedKeys}{@code (keys)} are zero.
      */
-    public static void transposeKeys(float[] k, int kOff, int kStride, int keys, int headDim,
-                                     float[] keysT, int stride) {
+    public static void transposeKeys(float[] k, int kOff, int kStride, int keys, int headDim, float[] keysT) {
+        int panel = 4 * L;
         int padded = paddedKeys(keys);
-        for (int c = 0; c < headDim; c++) {
-            Arrays.fill(keysT, c * stride + keys, c * stride + padded, 0f);
-        }
+        int lastPanel = (padded - panel) * headDim;
+        Arrays.fill(keysT, lastPanel, padded * headDim, 0f);
         for (int j = 0; j < keys; j++) {
             int from = kOff + j * kStride;
+            int to = (j / panel) * headDim * panel + j % panel;
             for (int c = 0; c < headDim; c++) {
-                keysT[c * stride + j] = k[from + c];
+                keysT[to + c * panel] = k[from + c];
             }
         }
     }
@@ -67,25 +70,25 @@ public final class AttentionTile {
     }
 
     /**
-     * {@code scores[r · stride + j] = scale · queries[r] · keysT[:, j]} for the 4 rows and
-     * {@code j < paddedKeys(keys)}.
+     * {@code scores[r · stride + j] = scale · queries[r] · key j} for the 4 rows and
+     * {@code j < paddedKeys(keys)}, with the keys as {@link #transposeKeys} laid them out.
      */
-    public static void scores(float[] queries, int headDim, float[] keysT, int stride, int keys, float scale,
-                              float[] scores) {
+    public static void scores(float[] queries, int headDim, float[] keysT, int keys, float scale,
+                              float[] scores, int stride) {
         int padded = paddedKeys(keys);
         for (int j0 = 0; j0 < padded; j0 += 4 * L) {
-            scoreTile(queries, headDim, keysT, stride, j0, scale, scores);
+            scoreTile(queries, headDim, keysT, j0 * headDim, j0, scale, scores, stride);
         }
     }
 
-    private static void scoreTile(float[] queries, int headDim, float[] keysT, int stride, int j0, float scale,
-                                  float[] scores) {
+    private static void scoreTile(float[] queries, int headDim, float[] keysT, int panelStart, int j0, float scale,
+                                  float[] scores, int stride) {
         FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
         FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
         FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
         FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
         for (int c = 0; c < headDim; c++) {
-            int at = c * stride + j0;
+            int at = panelStart + c * 4 * L;
             FloatVector k0 = FloatVector.fromArray(F, keysT, at);
             FloatVector k1 = FloatVector.fromArray(F, keysT, at + L);
             FloatVector k2 = FloatVector.fromArray(F, keysT, at + 2 * L);
@@ -99,18 +102,17 @@ public final class AttentionTile {
             FloatVector q3 = FloatVector.broadcast(F, queries[3 * headDim + c]);
             a30 = k0.fma(q3, a30); a31 = k1.fma(q3, a31); a32 = k2.fma(q3, a32); a33 = k3.fma(q3, a33);
         }
-        storeScaled(scores, j0, scale, a00, a01, a02, a03);
-        storeScaled(scores, stride + j0, scale, a10, a11, a12, a13);
-        storeScaled(scores, 2 * stride + j0, scale, a20, a21, a22, a23);
-        storeScaled(scores, 3 * stride + j0, scale, a30, a31, a32, a33);
-    }
-
-    private static void storeScaled(float[] out, int at, float scale,
-                                    FloatVector s0, FloatVector s1, FloatVector s2, FloatVector s3) {
-        s0.mul(scale).intoArray(out, at);
-        s1.mul(scale).intoArray(out, at + L);
-        s2.mul(scale).intoArray(out, at + 2 * L);
-        s3.mul(scale).intoArray(out, at + 3 * L);
+        // Stores written out in place: a helper taking vectors as arguments, if not inlined, would box them.
+        FloatVector sc = FloatVector.broadcast(F, scale);
+        int r0 = j0, r1 = stride + j0, r2 = 2 * stride + j0, r3 = 3 * stride + j0;
+        a00.mul(sc).intoArray(scores, r0); a01.mul(sc).intoArray(scores, r0 + L);
+        a02.mul(sc).intoArray(scores, r0 + 2 * L); a03.mul(sc).intoArray(scores, r0 + 3 * L);
+        a10.mul(sc).intoArray(scores, r1); a11.mul(sc).intoArray(scores, r1 + L);
+        a12.mul(sc).intoArray(scores, r1 + 2 * L); a13.mul(sc).intoArray(scores, r1 + 3 * L);
+        a20.mul(sc).intoArray(scores, r2); a21.mul(sc).intoArray(scores, r2 + L);
+        a22.mul(sc).intoArray(scores, r2 + 2 * L); a23.mul(sc).intoArray(scores, r2 + 3 * L);
+        a30.mul(sc).intoArray(scores, r3); a31.mul(sc).intoArray(scores, r3 + L);
+        a32.mul(sc).intoArray(scores, r3 + 2 * L); a33.mul(sc).intoArray(scores, r3 + 3 * L);
     }
 
     /**
@@ -159,16 +161,10 @@ public final class AttentionTile {
             FloatVector p3 = FloatVector.broadcast(F, probs[3 * stride + j]);
             a30 = v0.fma(p3, a30); a31 = v1.fma(p3, a31); a32 = v2.fma(p3, a32); a33 = v3.fma(p3, a33);
         }
-        store(out, outOff, a00, a01, a02, a03);
-        store(out, outOff + outStride, a10, a11, a12, a13);
-        store(out, outOff + 2 * outStride, a20, a21, a22, a23);
-        store(out, outOff + 3 * outStride, a30, a31, a32, a33);
-    }
-
-    private static void store(float[] out, int at, FloatVector s0, FloatVector s1, FloatVector s2, FloatVector s3) {
-        s0.intoArray(out, at);
-        s1.intoArray(out, at + L);
-        s2.intoArray(out, at + 2 * L);
-        s3.intoArray(out, at + 3 * L);
+        int o0 = outOff, o1 = outOff + outStride, o2 = outOff + 2 * outStride, o3 = outOff + 3 * outStride;
+        a00.intoArray(out, o0); a01.intoArray(out, o0 + L); a02.intoArray(out, o0 + 2 * L); a03.intoArray(out, o0 + 3 * L);
+        a10.intoArray(out, o1); a11.intoArray(out, o1 + L); a12.intoArray(out, o1 + 2 * L); a13.intoArray(out, o1 + 3 * L);
+        a20.intoArray(out, o2); a21.intoArray(out, o2 + L); a22.intoArray(out, o2 + 2 * L); a23.intoArray(out, o2 + 3 * L);
+        a30.intoArray(out, o3); a31.intoArray(out, o3 + L); a32.intoArray(out, o3 + 2 * L); a33.intoArray(out, o3 + 3 * L);
     }
 }

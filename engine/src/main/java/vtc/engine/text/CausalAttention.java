@@ -109,13 +109,12 @@ final class CausalAttention implements Parallel.RangeTask {
     private void attendInTiles(int h, TileScratch s) {
         int kvCol = (h / group) * headDim;
         int stride = s.stride;
-        AttentionTile.transposeKeys(cache.keys(layer), kvCol, kvDim, act.visibleKeys[rows - 1], headDim,
-                s.keysT, stride);
+        AttentionTile.transposeKeys(cache.keys(layer), kvCol, kvDim, act.visibleKeys[rows - 1], headDim, s.keysT);
         for (int i0 = 0; i0 < rows; i0 += AttentionTile.ROWS) {
             int tileRows = Math.min(AttentionTile.ROWS, rows - i0);
             int tileKeys = act.visibleKeys[i0 + tileRows - 1];
             AttentionTile.gatherQueries(act.q, i0 * qDim + h * headDim, qDim, tileRows, headDim, s.queries);
-            AttentionTile.scores(s.queries, headDim, s.keysT, stride, tileKeys, scale, s.probs);
+            AttentionTile.scores(s.queries, headDim, s.keysT, tileKeys, scale, s.probs, stride);
             for (int r = 0; r < tileRows; r++) {
                 int seen = act.visibleKeys[i0 + r];
                 Softmax.softmax(s.probs, r * stride, seen);

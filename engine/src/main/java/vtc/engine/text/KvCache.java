@@ -61,16 +61,6 @@ public final class KvCache {
         return positions[layer];
     }
 
-    /** Number of entries whose position is at most {@code position}: what a query there sees. */
-    int visible(int layer, int position) {
-        int[] pos = positions[layer];
-        int n = length[layer];
-        while (n > 0 && pos[n - 1] > position) {
-            n--;
-        }
-        return n;
-    }
-
     /** Appends {@code rows} key/value rows with their positions to {@code layer}. */
     void append(int layer, float[] k, float[] v, int rows, int[] rowPositions) {
         int at = length[layer];

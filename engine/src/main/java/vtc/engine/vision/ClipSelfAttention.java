@@ -16,7 +16,7 @@ final class ClipSelfAttention implements Parallel.RangeTask {
     private final int d;
     private final int headDim;
     private final float scale;
-    /** Row stride of the transposed keys and of the scores: the keys padded to whole tiles. */
+    /** Length of a score row: the keys padded to whole panels. */
     private final int stride;
     private final float[] q;
     private final float[] k;
@@ -57,11 +57,11 @@ final class ClipSelfAttention implements Parallel.RangeTask {
         float[] probs = new float[rowsPerTile * stride];
         for (int h = fromHead; h < toHead; h++) {
             int col = h * headDim;
-            AttentionTile.transposeKeys(k, col, d, tokens, headDim, keysT, stride);
+            AttentionTile.transposeKeys(k, col, d, tokens, headDim, keysT);
             for (int i0 = 0; i0 < tokens; i0 += rowsPerTile) {
                 int rows = Math.min(rowsPerTile, tokens - i0);
                 AttentionTile.gatherQueries(q, i0 * d + col, d, rows, headDim, queries);
-                AttentionTile.scores(queries, headDim, keysT, stride, tokens, scale, probs);
+                AttentionTile.scores(queries, headDim, keysT, tokens, scale, probs, stride);
                 for (int r = 0; r < rows; r++) {
                     Softmax.softmax(probs, r * stride, tokens);
                 }
