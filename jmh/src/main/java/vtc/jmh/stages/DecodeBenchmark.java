@@ -1,5 +1,6 @@
 package vtc.jmh.stages;
 
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,8 +24,9 @@ import vtc.engine.text.LlamaDecoder;
  * measured iteration is a batch of {@link #TOKENS} consecutive steps after a fresh
  * {@code context}-row prefill (set up, not timed), so the cache never overflows and every
  * iteration sees the same context lengths. Score = time per batch; generation speed =
- * {@link #TOKENS} / score. With {@code -prof gc}, {@code gc.alloc.rate.norm} divided by
- * {@link #TOKENS} is the allocation per generated token.
+ * {@link #TOKENS} / score. The bytes all threads allocate during a batch (the prefill set-up
+ * excluded) are printed after it as {@link #ALLOCATION_LINE}: divided by {@link #TOKENS}, the
+ * allocation per generated token.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -36,6 +38,11 @@ public class DecodeBenchmark {
 
     /** Decode steps per measured iteration. */
     public static final int TOKENS = 32;
+    /** Printed after every batch, followed by the bytes allocated and "bytes". */
+    public static final String ALLOCATION_LINE = "decode allocation over one batch:";
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     @Param({"llava-mini-f16"})
     public String model;
@@ -52,6 +59,7 @@ public class DecodeBenchmark {
     private DecodeState state;
     private int position;
     private int token;
+    private long allocatedBefore;
 
     @Setup
     public void setUp() {
@@ -70,6 +78,12 @@ public class DecodeBenchmark {
         state = decoder.decodeState(cache);
         position = context;
         token = 1;
+        allocatedBefore = THREADS.getTotalThreadAllocatedBytes();
+    }
+
+    @TearDown(Level.Iteration)
+    public void reportAllocation() {
+        System.out.println(ALLOCATION_LINE + " " + (THREADS.getTotalThreadAllocatedBytes() - allocatedBefore) + " bytes");
     }
 
     @TearDown
