@@ -74,6 +74,7 @@ public final class LlavaModel {
         int n = config.vision().numPatches();
 
         long start = System.nanoTime();
+        projector.prefetch();
         VisualTokenSelector.Selection selection =
                 request.visualSelector() == null ? null : request.visualSelector().begin(visionShape());
         float[] features = vision.patchFeatures(request.pixelValues(), selection, null);

@@ -4,6 +4,7 @@ import java.util.Objects;
 import vtc.engine.kernels.Activations;
 import vtc.engine.kernels.MatMul;
 import vtc.engine.kernels.Parallel;
+import vtc.engine.tensor.WeightPrefetch;
 
 /** LLaVA's projector (SPEC §5): {@code linear_2(gelu(linear_1(x)))} with the exact erf GELU. */
 public final class MultiModalProjector {
@@ -31,6 +32,12 @@ public final class MultiModalProjector {
     }
 
     /** Projects the first {@code rows} feature rows into {@code [rows, outputSize]} decoder embeddings. */
+    /** Starts reading the projector's mapped weights from disk in the background ({@link WeightPrefetch}). */
+    public void prefetch() {
+        WeightPrefetch.request(weights.linear1());
+        WeightPrefetch.request(weights.linear2());
+    }
+
     public float[] project(float[] features, int rows) {
         float[] hidden = new float[rows * weights.linear1().rows()];
         MatMul.matmul(parallel, features, 0, rows, weights.linear1(), weights.bias1(), hidden, 0);

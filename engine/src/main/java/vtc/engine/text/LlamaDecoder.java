@@ -10,6 +10,8 @@ import vtc.engine.kernels.Rope;
 import vtc.engine.kernels.VectorOps;
 import vtc.engine.prune.DecoderAttentionObserver;
 import vtc.engine.prune.DecoderTokenSelector;
+import vtc.engine.tensor.WeightMatrix;
+import vtc.engine.tensor.WeightPrefetch;
 
 /**
  * The Llama decoder (SPEC §6): pre-RMSNorm blocks with rotary grouped-query attention and a
@@ -88,6 +90,7 @@ public final class LlamaDecoder {
         }
         LayerActivations act = new LayerActivations(config, rows, cache.capacity());
         int[] kept = null;
+        prefetchLayer(0);
         for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
             if (layer == pruneLayer) {
                 float[] attention = imageAttention(act.headMean, cache, layer - 1, imageStart, imageCount);
@@ -95,12 +98,30 @@ public final class LlamaDecoder {
                 rows = keepRows(x, positions, rows, imageStart, imageCount, kept);
             }
             boolean watched = observer != null || layer == pruneLayer - 1;
+            prefetchLayer(layer + 1);
             layer(layer, x, rows, positions, cache, act, watched);
             if (observer != null) {
                 observer.lastTokenAttention(layer, act.headMean, cache.positions(layer), cache.length(layer));
             }
         }
         return new PrefillResult(rows, kept);
+    }
+
+    /**
+     * Starts reading layer {@code layer}'s mapped weights from disk in the background (the
+     * lm_head past the last layer), so a prompt pass over a cold checkpoint overlaps disk reads
+     * with the layer before. Decode steps touch every layer each token and need no hint.
+     */
+    public void prefetchLayer(int layer) {
+        if (layer >= config.numHiddenLayers()) {
+            WeightPrefetch.request(weights.lmHead());
+            return;
+        }
+        LlamaLayerWeights w = weights.layers().get(layer);
+        for (WeightMatrix m : new WeightMatrix[] {w.qProj(), w.kProj(), w.vProj(), w.oProj(), w.gateProj(),
+                w.upProj(), w.downProj()}) {
+            WeightPrefetch.request(m);
+        }
     }
 
     /**

@@ -7,6 +7,8 @@ import vtc.engine.kernels.Norms;
 import vtc.engine.kernels.Parallel;
 import vtc.engine.kernels.VectorOps;
 import vtc.engine.prune.ClsAttentionObserver;
+import vtc.engine.tensor.WeightMatrix;
+import vtc.engine.tensor.WeightPrefetch;
 
 /**
  * The CLIP ViT as LLaVA uses it (SPEC §3): patch embedding, [CLS] and position embeddings,
@@ -58,12 +60,14 @@ public final class ClipVisionTower {
     public float[] patchFeatures(float[] pixels, ClsAttentionObserver observer, VisionHiddenStateListener hidden) {
         int d = config.hiddenSize();
         int tokens = config.numPatches() + 1;
+        prefetchLayer(0);
         float[] x = embeddings(pixels);
         if (hidden != null) {
             hidden.hiddenState(0, x, tokens, d);
         }
         EncoderActivations act = new EncoderActivations(config, tokens);
         for (int layer = 0; layer < layersToRun; layer++) {
+            prefetchLayer(layer + 1);
             encoderLayer(layer, x, act, observer);
             if (hidden != null) {
                 hidden.hiddenState(layer + 1, x, tokens, d);
@@ -72,6 +76,17 @@ public final class ClipVisionTower {
         float[] features = new float[(tokens - 1) * d];
         System.arraycopy(x, d, features, 0, features.length);
         return features;
+    }
+
+    /** Starts reading encoder layer {@code layer}'s mapped weights in the background, if it will run. */
+    private void prefetchLayer(int layer) {
+        if (layer >= layersToRun) {
+            return;
+        }
+        ClipLayerWeights w = weights.layers().get(layer);
+        for (WeightMatrix m : new WeightMatrix[] {w.qProj(), w.kProj(), w.vProj(), w.outProj(), w.fc1(), w.fc2()}) {
+            WeightPrefetch.request(m);
+        }
     }
 
     /** Token rows {@code [N + 1, D]}: [CLS] then the patches, plus positions, pre-layernormed. */
