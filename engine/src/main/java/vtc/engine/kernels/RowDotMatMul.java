@@ -1,27 +1,31 @@
 package vtc.engine.kernels;
 
+import static vtc.engine.kernels.RowDotTiles.ACTIVATION_ROWS;
+import static vtc.engine.kernels.RowDotTiles.WEIGHT_ROWS;
 import static vtc.engine.kernels.WeightVectors.FLOATS;
 import static vtc.engine.kernels.WeightVectors.LANES;
 
+import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import vtc.engine.tensor.DType;
 import vtc.engine.tensor.WeightMatrix;
 
 /**
- * The few-rows path of {@link MatMul} (decode): each output is a dot product along k of an
- * activation row with a weight row. With one activation row the work is bound by reading the
- * weights once, so four weight rows are streamed side by side: a chunk of each is widened to
- * float32 into an L1-sized buffer, then dotted with every activation row (four independent FMA
- * chains). Nothing is packed ahead, so no weight byte is read twice from memory.
+ * The few-rows path of {@link MatMul} (decode, short prompts): each output is a dot product
+ * along k of an activation row with a weight row. With one activation row the work is bound by
+ * reading the weights, so four weight rows are streamed side by side through the whole of k,
+ * widened in registers and consumed at once by {@link RowDotTiles}: nothing is staged or packed,
+ * and no weight byte is read twice from memory. With more activation rows, four at a time share
+ * each weight vector; the next four find the weight rows still in L2.
  */
 final class RowDotMatMul {
 
-    /** Weight rows per step. */
-    static final int GROUP = 4;
-    /** Reduction depth widened at a time: GROUP × CHUNK floats = 8 KiB, well inside L1. */
-    private static final int CHUNK = 512;
+    /** Weight rows per unit of work. */
+    static final int GROUP = WEIGHT_ROWS;
 
-    private static final ThreadLocal<float[]> WIDENED = ThreadLocal.withInitial(() -> new float[GROUP * CHUNK]);
+    private static final ThreadLocal<float[]> TILES =
+            ThreadLocal.withInitial(() -> new float[ACTIVATION_ROWS * WEIGHT_ROWS * LANES]);
 
     private RowDotMatMul() {
     }
@@ -29,70 +33,58 @@ final class RowDotMatMul {
     /** Computes {@code out[0..m) × [j0..j1)}, with {@code j1 − j0 ≤ GROUP}. */
     static void rows(float[] x, int xOff, int m, WeightMatrix w, float[] bias,
                      float[] out, int outOff, int j0, int j1) {
-        float[] widened = WIDENED.get();
+        float[] tile = TILES.get();
+        int i = 0;
+        for (; i + ACTIVATION_ROWS <= m; i += ACTIVATION_ROWS) {
+            tile(ACTIVATION_ROWS, x, xOff + i * w.cols(), w, bias, out, outOff + i * w.rows(), j0, j1, tile);
+        }
+        for (; i < m; i++) {
+            tile(1, x, xOff + i * w.cols(), w, bias, out, outOff + i * w.rows(), j0, j1, tile);
+        }
+    }
+
+    /**
+     * {@code out[i][j] = bias[j] + x[i] · w[j]} for {@code rows} activation rows (1 or
+     * {@code ACTIVATION_ROWS}) and weight rows {@code [j0, j1)}. A group of fewer than four
+     * weight rows repeats its last row in the spare slots and drops those results.
+     */
+    private static void tile(int rows, float[] x, int xo, WeightMatrix w, float[] bias,
+                             float[] out, int o, int j0, int j1, float[] tile) {
         int k = w.cols();
+        int kv = k - k % LANES;
+        long w0 = w.rowOffset(j0);
+        long w1 = w.rowOffset(Math.min(j0 + 1, j1 - 1));
+        long w2 = w.rowOffset(Math.min(j0 + 2, j1 - 1));
+        long w3 = w.rowOffset(Math.min(j0 + 3, j1 - 1));
+        int largestF16 = RowDotTiles.run(w.dtype(), rows == ACTIVATION_ROWS, w.data(), w0, w1, w2, w3, kv, x, xo, k, tile);
+        boolean infinityOrNan = largestF16 >= WeightVectors.F16_INF;
         int n = w.rows();
-        int group = j1 - j0;
-        for (int i = 0; i < m; i++) {
+        for (int i = 0; i < rows; i++) {
             for (int j = j0; j < j1; j++) {
-                out[outOff + i * n + j] = bias == null ? 0f : bias[j];
-            }
-        }
-        for (int c0 = 0; c0 < k; c0 += CHUNK) {
-            int len = Math.min(CHUNK, k - c0);
-            long colOffset = (long) c0 * w.dtype().bytes();
-            for (int r = 0; r < group; r++) {
-                WeightVectors.widen(w.dtype(), w.data(), w.rowOffset(j0 + r) + colOffset, len, widened, r * CHUNK);
-            }
-            for (int i = 0; i < m; i++) {
-                int xo = xOff + i * k + c0;
-                int o = outOff + i * n + j0;
-                if (group == GROUP) {
-                    dot4(x, xo, widened, len, out, o);
-                } else {
-                    for (int r = 0; r < group; r++) {
-                        out[o + r] += dot(x, xo, widened, r * CHUNK, len);
-                    }
-                }
+                int xi = xo + i * k;
+                float dot = infinityOrNan
+                        ? scalarDot(x, xi, w, j, 0, k)
+                        : lanesSum(tile, (i * WEIGHT_ROWS + j - j0) * LANES) + scalarDot(x, xi, w, j, kv, k);
+                out[o + i * n + j] = bias == null ? dot : bias[j] + dot;
             }
         }
     }
 
-    /** {@code out[o + r] += x[xo ..] · widened[r·CHUNK ..]} over {@code len}, for r = 0..3. */
-    private static void dot4(float[] x, int xo, float[] widened, int len, float[] out, int o) {
-        FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
-        int c = 0;
-        for (; c <= len - LANES; c += LANES) {
-            FloatVector xv = FloatVector.fromArray(FLOATS, x, xo + c);
-            a0 = FloatVector.fromArray(FLOATS, widened, c).fma(xv, a0);
-            a1 = FloatVector.fromArray(FLOATS, widened, CHUNK + c).fma(xv, a1);
-            a2 = FloatVector.fromArray(FLOATS, widened, 2 * CHUNK + c).fma(xv, a2);
-            a3 = FloatVector.fromArray(FLOATS, widened, 3 * CHUNK + c).fma(xv, a3);
-        }
-        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
-        for (; c < len; c++) {
-            float xc = x[xo + c];
-            s0 += xc * widened[c];
-            s1 += xc * widened[CHUNK + c];
-            s2 += xc * widened[2 * CHUNK + c];
-            s3 += xc * widened[3 * CHUNK + c];
-        }
-        out[o] += s0;
-        out[o + 1] += s1;
-        out[o + 2] += s2;
-        out[o + 3] += s3;
+    private static float lanesSum(float[] tile, int t) {
+        return FloatVector.fromArray(FLOATS, tile, t).reduceLanes(VectorOperators.ADD);
     }
 
-    private static float dot(float[] x, int xo, float[] widened, int wo, int len) {
-        FloatVector acc = FloatVector.zero(FLOATS);
-        int c = 0;
-        for (; c <= len - LANES; c += LANES) {
-            acc = FloatVector.fromArray(FLOATS, widened, wo + c).fma(FloatVector.fromArray(FLOATS, x, xo + c), acc);
-        }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; c < len; c++) {
-            sum += x[xo + c] * widened[wo + c];
+    /**
+     * {@code Σ x[xi + c] · w[j][c]} over {@code c ∈ [c0, c1)}, one exactly widened weight at a time:
+     * the columns past the last full vector, and whole rows that hold an F16 infinity or NaN.
+     */
+    private static float scalarDot(float[] x, int xi, WeightMatrix w, int j, int c0, int c1) {
+        DType dtype = w.dtype();
+        MemorySegment data = w.data();
+        long row = w.rowOffset(j);
+        float sum = 0f;
+        for (int c = c0; c < c1; c++) {
+            sum += x[xi + c] * WeightVectors.scalar(dtype, data, row + (long) c * dtype.bytes());
         }
         return sum;
     }

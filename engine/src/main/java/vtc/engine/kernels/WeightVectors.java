@@ -21,7 +21,7 @@ final class WeightVectors {
 
     static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
     static final int LANES = FLOATS.length();
-    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
+    static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
     /** As many 16-bit lanes as there are float lanes. */
     private static final VectorSpecies<Short> HALVES =
             VectorSpecies.of(short.class, VectorShape.forBitSize(LANES * Short.SIZE));
@@ -29,6 +29,8 @@ final class WeightVectors {
     private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfShort U16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
 
+    /** Smallest F16 magnitude with an all-ones exponent (infinity; above it NaN). */
+    static final int F16_INF = 0x7C00;
     /** F16 exponent+mantissa shifted into float32 position: exponent 31 (inf/nan) starts here. */
     private static final int F16_INF_SHIFTED = 0x7C00 << 13;
     /**
@@ -40,7 +42,13 @@ final class WeightVectors {
     private WeightVectors() {
     }
 
-    private static FloatVector bf16(MemorySegment data, long byteOffset) {
+    /** {@code LANES} F32 weights. */
+    static FloatVector f32(MemorySegment data, long byteOffset) {
+        return FloatVector.fromMemorySegment(FLOATS, data, byteOffset, LE);
+    }
+
+    /** {@code LANES} BF16 weights widened: the stored bits are the high half of a float32. */
+    static FloatVector bf16(MemorySegment data, long byteOffset) {
         return halves(data, byteOffset).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
@@ -54,8 +62,23 @@ final class WeightVectors {
         return magnitude.blend(special, infOrNan).or(sign).reinterpretAsFloats();
     }
 
+    /**
+     * F16 values (as from {@link #halves}) whose exponent is not all ones, widened in three
+     * operations: the sign stays in bit 31, exponent and mantissa move to float32 position and
+     * the product rebiases the exponent (subnormals included). Infinity and NaN come out finite,
+     * so callers check {@link #f16Magnitudes} against {@link #F16_INF} and handle those apart.
+     */
+    static FloatVector f16Finite(IntVector halves) {
+        return halves.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(F16_REBIAS);
+    }
+
+    /** The F16 bits without the sign: at least {@link #F16_INF} for infinity and NaN. */
+    static IntVector f16Magnitudes(IntVector halves) {
+        return halves.and(0x7FFF);
+    }
+
     /** {@code LANES} 16-bit values sign-extended to int lanes (callers mask or shift the sign away). */
-    private static IntVector halves(MemorySegment data, long byteOffset) {
+    static IntVector halves(MemorySegment data, long byteOffset) {
         return (IntVector) ShortVector.fromMemorySegment(HALVES, data, byteOffset, LE)
                 .convertShape(VectorOperators.S2I, INTS, 0);
     }

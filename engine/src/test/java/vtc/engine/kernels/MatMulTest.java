@@ -101,6 +101,56 @@ class MatMulTest {
         assertEquals(Float.NEGATIVE_INFINITY, single(DType.BF16, row));
     }
 
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void streamingPathAtDecoderDepths(DType dtype) {
+        Random random = new Random(11);
+        // m < BLOCKED_MIN_ROWS streams whole weight rows: 4-row activation tiles plus single rows,
+        // k long enough for many vector steps and a tail, n leaving a partial group of weight rows.
+        for (int m : new int[] {1, 4, 7, 15}) {
+            check(random, dtype, m, 1000, 9, two, m % 2 == 1, 1, 2);
+        }
+        check(random, dtype, 1, 2048, 64, one, false, 0, 0);
+    }
+
+    @Test
+    void f16InfinityAndNanInsideVectorStepsReachOnlyTheirRows() {
+        // The streaming kernels widen F16 without special cases and redo a group that met an
+        // exponent of all ones; the other rows of that group must keep their exact values.
+        int k = 40;
+        int n = 6;
+        Random random = new Random(5);
+        float[] weights = new float[n * k];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = 0.25f + random.nextFloat();
+        }
+        weights[k + 3] = Float.POSITIVE_INFINITY;
+        weights[4 * k + 20] = Float.NaN;
+        weights[5 * k + 7] = Float.NEGATIVE_INFINITY;
+        WeightMatrix w = TestWeights.matrix("specials", DType.F16, n, k, weights);
+        for (int m : new int[] {1, 4, 5}) {
+            float[] x = TestWeights.gaussian(random, m * k);
+            for (int i = 0; i < x.length; i++) {
+                x[i] = Math.abs(x[i]) + 0.1f;
+            }
+            float[] out = new float[m * n];
+            MatMul.matmul(two, x, 0, m, w, null, out, 0);
+            for (int i = 0; i < m; i++) {
+                assertEquals(Float.POSITIVE_INFINITY, out[i * n + 1], "m=" + m + " row " + i);
+                assertEquals(Float.NaN, out[i * n + 4], "m=" + m + " row " + i);
+                assertEquals(Float.NEGATIVE_INFINITY, out[i * n + 5], "m=" + m + " row " + i);
+                for (int j : new int[] {0, 2, 3}) {
+                    double ref = 0;
+                    for (int c = 0; c < k; c++) {
+                        ref += (double) x[i * k + c] * TestWeights.stored(DType.F16, weights[j * k + c]);
+                    }
+                    // All terms positive: float32 summation error ≤ k·2⁻²⁴·ref.
+                    assertEquals(ref, out[i * n + j], 3e-6 * ref, "m=" + m + " out[" + i + "][" + j + "]");
+                }
+            }
+        }
+    }
+
     private static float single(DType dtype, float[] row) {
         float[] out = new float[1];
         MatMul.matmul(one, filled(row.length, 1f), 0, 1,

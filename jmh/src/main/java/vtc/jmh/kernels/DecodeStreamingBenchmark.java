@@ -1,0 +1,116 @@
+package vtc.jmh.kernels;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import vtc.engine.kernels.MatMul;
+import vtc.engine.kernels.Parallel;
+import vtc.engine.tensor.DType;
+import vtc.engine.tensor.WeightMatrix;
+
+/**
+ * Decode-sized products ({@code m} ≤ 15 activation rows) with weights that must come from DRAM:
+ * each call uses the next of a ring of equal matrices that together hold {@value #RING_BYTES}
+ * bytes, far beyond the 32 MiB L3, as a decoder does when it walks its layers. Shapes are
+ * TinyLlama's MLP ({@code 2048 → 5632} up/gate, {@code 5632 → 2048} down).
+ *
+ * <p>Weight bandwidth = {@code n·k·dtype bytes / time}; compare with
+ * {@link MemoryBandwidthBenchmark} on the same machine.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g", "-XX:+UseParallelGC"})
+public class DecodeStreamingBenchmark {
+
+    /** Bytes of weights the ring holds: many times the L3. */
+    static final long RING_BYTES = 512L << 20;
+
+    /** {@code m×k→n}. */
+    @Param({"1x2048x5632", "1x5632x2048"})
+    public String shape;
+
+    @Param({"F32", "F16", "BF16"})
+    public DType dtype;
+
+    @Param({"2"})
+    public int threads;
+
+    private Parallel parallel;
+    private Arena arena;
+    private WeightMatrix[] ring;
+    private int next;
+    private float[] x;
+    private float[] out;
+    private int m;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        String[] dims = shape.split("x");
+        m = Integer.parseInt(dims[0]);
+        int k = Integer.parseInt(dims[1]);
+        int n = Integer.parseInt(dims[2]);
+        long matrixBytes = (long) n * k * dtype.bytes();
+        int count = (int) Math.max(2, (RING_BYTES + matrixBytes - 1) / matrixBytes);
+        arena = Arena.ofShared();
+        MemorySegment first = arena.allocate(matrixBytes, 64);
+        fillGaussian(first, dtype, (long) n * k, new Random(1));
+        ring = new WeightMatrix[count];
+        for (int i = 0; i < count; i++) {
+            MemorySegment data = i == 0 ? first : arena.allocate(matrixBytes, 64).copyFrom(first);
+            ring[i] = new WeightMatrix("ring" + i, data, dtype, n, k);
+        }
+        Random random = new Random(2);
+        x = new float[m * k];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        out = new float[m * n];
+        parallel = new Parallel(threads);
+    }
+
+    static void fillGaussian(MemorySegment data, DType dtype, long count, Random random) {
+        ValueLayout.OfFloat f32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        ValueLayout.OfShort u16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        for (long i = 0; i < count; i++) {
+            float w = (float) (random.nextGaussian() * 0.02);
+            switch (dtype) {
+                case F32 -> data.set(f32, 4 * i, w);
+                case F16 -> data.set(u16, 2 * i, Float.floatToFloat16(w));
+                case BF16 -> data.set(u16, 2 * i, (short) (Float.floatToRawIntBits(w) >>> 16));
+            }
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        parallel.close();
+        arena.close();
+    }
+
+    @Benchmark
+    public float[] matmul() {
+        WeightMatrix w = ring[next];
+        next = next + 1 == ring.length ? 0 : next + 1;
+        MatMul.matmul(parallel, x, 0, m, w, null, out, 0);
+        return out;
+    }
+}
