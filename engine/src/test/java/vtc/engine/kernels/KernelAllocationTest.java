@@ -26,11 +26,14 @@ class KernelAllocationTest {
         try (Parallel two = new Parallel(2)) {
             for (DType dtype : DType.values()) {
                 WeightMatrix w = TestWeights.matrix("w", dtype, 96, 70, new float[96 * 70]);
-                float[] x = new float[20 * 70];
-                float[] out = new float[20 * 96];
+                int blocked = MatMul.BLOCKED_MIN_ROWS;
+                float[] x = new float[blocked * 70];
+                float[] out = new float[blocked * 96];
                 float[] bias = new float[96];
                 eventuallyAllocationFree("matmul m=1 " + dtype, () -> MatMul.matmul(two, x, 0, 1, w, null, out, 0));
-                eventuallyAllocationFree("matmul m=20 " + dtype, () -> MatMul.matmul(two, x, 0, 20, w, bias, out, 0));
+                eventuallyAllocationFree("matmul m=5 " + dtype, () -> MatMul.matmul(two, x, 0, 5, w, bias, out, 0));
+                eventuallyAllocationFree("matmul m=" + blocked + " " + dtype,
+                        () -> MatMul.matmul(two, x, 0, blocked, w, bias, out, 0));
             }
             float[] sink = new float[64];
             Parallel.RangeTask task = (from, to) -> sink[from] += to;

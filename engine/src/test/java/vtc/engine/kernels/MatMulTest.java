@@ -65,22 +65,23 @@ class MatMulTest {
         Random random = new Random(7);
         // m ≥ BLOCKED_MIN_ROWS takes the packed path; n crosses a 256-feature block and a 64-wide panel,
         // k crosses the 256-deep k-block, m leaves rows after the 6-row tiles.
-        check(random, dtype, 16, 300, 333, two, true, 0, 0);
-        check(random, dtype, 23, 520, 70, three, false, 2, 1);
-        check(random, dtype, 61, 257, 1, two, true, 0, 0);
-        check(random, dtype, 40, 1000, 257, one, true, 0, 0);
+        int m = MatMul.BLOCKED_MIN_ROWS;
+        check(random, dtype, m, 300, 333, two, true, 0, 0);
+        check(random, dtype, m + 7, 520, 70, three, false, 2, 1);
+        check(random, dtype, m + 45, 257, 1, two, true, 0, 0);
+        check(random, dtype, m + 2, 1000, 257, one, true, 0, 0);
     }
 
     @Test
     void f16SubnormalInfinityAndNanWeightsReachTheOutput() {
-        // Subnormal F16 weights (2^-24 .. 2^-14) times large activations, through both paths.
+        // Subnormal F16 weights (2^-24 .. 2^-14) times large activations, through every path.
         int k = 40;
         float[] weights = new float[k * 17];
         for (int i = 0; i < weights.length; i++) {
             weights[i] = Float.float16ToFloat((short) (1 + (i * 37) % 0x3FF)) * (i % 2 == 0 ? 1 : -1);
         }
         WeightMatrix w = TestWeights.matrix("subnormals", DType.F16, 17, k, weights);
-        for (int m : new int[] {1, 17}) {
+        for (int m : new int[] {1, 5, MatMul.BLOCKED_MIN_ROWS + 1}) {
             float[] x = filled(m * k, 4096f);
             float[] out = new float[m * 17];
             MatMul.matmul(two, x, 0, m, w, null, out, 0);
@@ -105,9 +106,10 @@ class MatMulTest {
     @EnumSource(DType.class)
     void streamingPathAtDecoderDepths(DType dtype) {
         Random random = new Random(11);
-        // m < BLOCKED_MIN_ROWS streams whole weight rows: 4-row activation tiles plus single rows,
-        // k long enough for many vector steps and a tail, n leaving a partial group of weight rows.
-        for (int m : new int[] {1, 4, 7, 15}) {
+        // m < BLOCKED_MIN_ROWS runs whole weight rows: streamed for m = 1, else widened once and
+        // shared by 4-row activation tiles plus single rows; k long enough for many vector steps
+        // and a tail, n leaving a partial group of weight rows.
+        for (int m : new int[] {1, 4, 7, 15, MatMul.BLOCKED_MIN_ROWS - 1}) {
             check(random, dtype, m, 1000, 9, two, m % 2 == 1, 1, 2);
         }
         check(random, dtype, 1, 2048, 64, one, false, 0, 0);
