@@ -13,7 +13,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.Locale;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -49,10 +48,9 @@ final class DecodeKernels {
     private static final MethodHandle[] KERNELS = new MethodHandle[DType.values().length];
 
     static {
-        for (DType dtype : DType.values()) {
-            String prefix = dtype.name().toLowerCase(Locale.ROOT);
-            KERNELS[dtype.ordinal()] = kernel(prefix + "x1");
-        }
+        KERNELS[DType.F32.ordinal()] = kernel("dotF32");
+        KERNELS[DType.BF16.ordinal()] = kernel("dotBf16");
+        KERNELS[DType.F16.ordinal()] = kernel("dotF16");
     }
 
     private DecodeKernels() {
@@ -84,7 +82,7 @@ final class DecodeKernels {
         }
     }
 
-    private static int f32x1(MemorySegment w, long w0, long w1, long w2, long w3, int kv,
+    private static int dotF32(MemorySegment w, long w0, long w1, long w2, long w3, int kv,
                              float[] x, int xo, float[] tile) {
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
         for (int c = 0; c < kv; c += LANES) {
@@ -102,7 +100,7 @@ final class DecodeKernels {
         return 0;
     }
 
-    private static int bf16x1(MemorySegment w, long w0, long w1, long w2, long w3, int kv,
+    private static int dotBf16(MemorySegment w, long w0, long w1, long w2, long w3, int kv,
                               float[] x, int xo, float[] tile) {
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
         for (int c = 0; c < kv; c += LANES) {
@@ -121,7 +119,7 @@ final class DecodeKernels {
     }
 
     /** @return the largest F16 magnitude read */
-    private static int f16x1(MemorySegment w, long w0, long w1, long w2, long w3, int kv,
+    private static int dotF16(MemorySegment w, long w0, long w1, long w2, long w3, int kv,
                              float[] x, int xo, float[] tile) {
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
         IntVector top = IntVector.zero(INTS);
