@@ -32,6 +32,34 @@ class WeightVectorsTest {
         }
     }
 
+    @Test
+    void everyFiniteF16PatternWidensExactlyInRegistersAndSpecialsAreFlagged() {
+        // The decode kernels widen with f16Finite and flag infinity/NaN by magnitude; together the
+        // two must be exact for every pattern: finite ones widened bit for bit, and a pattern
+        // flagged exactly when its exponent is all ones.
+        MemorySegment data = Arena.ofAuto().allocate(2 * 65536, 2);
+        for (int bits = 0; bits < 65536; bits++) {
+            data.set(U16, 2L * bits, (short) bits);
+        }
+        int lanes = WeightVectors.LANES;
+        float[] widened = new float[lanes];
+        int[] magnitudes = new int[lanes];
+        for (int first = 0; first < 65536; first += lanes) {
+            var halves = WeightVectors.halves(data, 2L * first);
+            WeightVectors.f16Finite(halves).intoArray(widened, 0);
+            WeightVectors.f16Magnitudes(halves).intoArray(magnitudes, 0);
+            for (int l = 0; l < lanes; l++) {
+                int bits = first + l;
+                boolean special = (bits & 0x7C00) == 0x7C00;
+                assertEquals(special, magnitudes[l] >= WeightVectors.F16_INF,
+                        "pattern 0x" + Integer.toHexString(bits) + " flagged wrongly");
+                if (!special) {
+                    assertSame(Float.float16ToFloat((short) bits), widened[l], bits);
+                }
+            }
+        }
+    }
+
     /** All 65536 patterns in one segment, starting at an odd address (unaligned vector loads). */
     private static float[] widenAll(DType dtype) {
         MemorySegment data = Arena.ofAuto().allocate(2 * 65536 + 1, 1).asSlice(1, 2 * 65536);
