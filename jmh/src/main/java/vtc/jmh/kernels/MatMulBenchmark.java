@@ -26,8 +26,8 @@ import vtc.engine.tensor.WeightMatrix;
 
 /**
  * {@code out[m, n] = x[m, k] · Wᵀ} with weights stored as F32/F16/BF16, on a {@link Parallel}
- * pool of {@code threads}. Shapes: the decoder's 4096×4096 projections at decode (m = 1) and
- * prefill sizes, and the ViT-L/14-336 MLP (577 tokens, 1024 ↔ 4096). Reports time per call;
+ * pool of {@code threads}. Shapes: the decoder's 4096×4096 projections at decode (m = 1), a
+ * short prompt (m = 8) and prefill sizes, and the ViT-L/14-336 MLP (577 tokens, 1024 ↔ 4096). Reports time per call;
  * GFLOP/s = 2·m·n·k / time.
  */
 @State(Scope.Benchmark)
@@ -39,7 +39,7 @@ import vtc.engine.tensor.WeightMatrix;
 public class MatMulBenchmark {
 
     /** {@code m×k→n}. */
-    @Param({"1x4096x4096", "64x4096x4096", "128x4096x4096", "640x4096x4096", "577x1024x4096", "577x4096x1024"})
+    @Param({"1x4096x4096", "8x4096x4096", "64x4096x4096", "128x4096x4096", "640x4096x4096", "577x1024x4096", "577x4096x1024"})
     public String shape;
 
     @Param({"F32", "F16", "BF16"})
