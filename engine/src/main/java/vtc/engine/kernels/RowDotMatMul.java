@@ -16,9 +16,11 @@ import vtc.engine.tensor.WeightMatrix;
  *
  * <p>With one activation row the work is bound by reading the weights, so {@link DecodeKernels}
  * streams the four rows through the whole of k straight from the stored weights, widening in
- * registers: nothing is staged, and no weight byte is read twice. With more activation rows the
- * four weight rows are first widened once into an L2-sized buffer, then {@link WidenedTiles}
- * runs four activation rows at a time against them, so the widening is shared by all rows.
+ * registers: nothing is staged, and no weight byte is read twice from memory (with two or three
+ * rows, each row does the same; the later ones find the weights in L2). From four activation
+ * rows on, the four weight rows are first widened once into an L2-sized buffer, then
+ * {@link WidenedTiles} runs four activation rows at a time against them, so the widening is
+ * shared by all rows.
  */
 final class RowDotMatMul {
 
@@ -50,8 +52,10 @@ final class RowDotMatMul {
     static void rows(float[] x, int xOff, int m, WeightMatrix w, float[] bias,
                      float[] out, int outOff, int j0, int j1) {
         Scratch s = SCRATCH.get();
-        if (m == 1) {
-            streamed(x, xOff, w, bias, out, outOff, j0, j1, s.tile);
+        if (m < WidenedTiles.ROWS) {
+            for (int i = 0; i < m; i++) {
+                streamed(x, xOff + i * w.cols(), w, bias, out, outOff + i * w.rows(), j0, j1, s.tile);
+            }
         } else {
             widened(x, xOff, m, w, bias, out, outOff, j0, j1, s);
         }
