@@ -31,14 +31,19 @@ make_model() { # preset dtype directory
 make_model llava-mini f16 llava-mini-f16
 make_model llava-1.5-7b f16 llava-1.5-7b-f16
 
+# Other work on the machine skews every figure: the load average is recorded next to the results.
+echo "before the JMH suites: $(cat /proc/loadavg)" > "$out/load.txt"
 echo "bench: JMH stage and end-to-end suites…" >&2
 "${java[@]}" -Dvtc.models="$models" -jar "$jar" 'vtc\.jmh\.(stages|endtoend)\.' \
   -p threads=$threads -foe true -rf json -rff "$out/results.json" "$@" | tee "$out/jmh.log"
 
+echo "after the JMH suites: $(cat /proc/loadavg)" >> "$out/load.txt"
 echo "bench: vtc bench on the 7B model with -Xmx2g…" >&2
 "${java[@]}" -Xmx2g -cp "$jar" vtc.tools.Main bench --model "$models/llava-1.5-7b-f16" --keep 64 --runs 1 \
   --max-new-tokens 4 --threads $threads | tee "$out/vtc-bench-7b.txt"
 
+echo "after vtc bench: $(cat /proc/loadavg)" >> "$out/load.txt"
+
 "${java[@]}" -Dvtc.models="$models" -cp "$jar" vtc.jmh.endtoend.ResultsReport "$out/results.json" "$out/jmh.log" \
-  "$out/vtc-bench-7b.txt" "$root/bench/results.md" "scripts/bench.sh $*"
+  "$out/vtc-bench-7b.txt" "$out/load.txt" "$root/bench/results.md" "scripts/bench.sh $*"
 echo "bench: wrote bench/results.md" >&2
