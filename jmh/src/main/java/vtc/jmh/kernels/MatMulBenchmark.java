@@ -27,8 +27,9 @@ import vtc.engine.tensor.WeightMatrix;
 /**
  * {@code out[m, n] = x[m, k] · Wᵀ} with weights stored as F32/F16/BF16, on a {@link Parallel}
  * pool of {@code threads}. Shapes: the decoder's 4096×4096 projections at decode (m = 1), a
- * short prompt (m = 8) and prefill sizes, and the ViT-L/14-336 MLP (577 tokens, 1024 ↔ 4096). Reports time per call;
- * GFLOP/s = 2·m·n·k / time.
+ * short prompt (m = 8) and prefill sizes, and the ViT-L/14-336 MLP (577 tokens, 1024 ↔ 4096).
+ * Reports time per call; GFLOP/s = 2·m·n·k / time. The 4096×4096 weights (32–64 MiB) partly fit
+ * the L3; {@link DecodeStreamingBenchmark} measures decode with weights that must come from DRAM.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
