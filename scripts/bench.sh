@@ -6,7 +6,8 @@
 # Creates the random-weight models it needs under target/models (llava-mini F16: 2.8 GB, seconds;
 # llava-1.5-7b F16: 14 GB, about a minute), runs the JMH suites vtc.jmh.stages and vtc.jmh.endtoend
 # (about 15 minutes on 2 cores; every benchmark forks its own JVM with -Xmx2g), times the 7B model once
-# more with `vtc bench` under -Xmx2g for the stage split, and writes the table.
+# more with `vtc bench` under -Xmx2g for the stage split, and writes the table to bench/results.md and
+# into the README's performance section.
 # Environment: VTC_MODELS (model folder), VTC_BENCH_BUILD (build output folder), VTC_BENCH_OUT (raw results).
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
@@ -46,4 +47,19 @@ echo "after vtc bench: $(cat /proc/loadavg)" >> "$out/load.txt"
 
 "${java[@]}" -Dvtc.models="$models" -cp "$jar" vtc.jmh.endtoend.ResultsReport "$out/results.json" "$out/jmh.log" \
   "$out/vtc-bench-7b.txt" "$out/load.txt" "$root/bench/results.md" "scripts/bench.sh $*"
-echo "bench: wrote bench/results.md" >&2
+
+# The README's performance section shows the same table: everything between its bench markers is replaced.
+awk -v results="$root/bench/results.md" '
+  /<!-- bench:begin -->/ {
+    print
+    while ((getline line < results) > 0) {
+      if (line ~ /^# /) continue
+      sub(/^## /, "### ", line)
+      print line
+    }
+    skip = 1
+    next
+  }
+  /<!-- bench:end -->/ { skip = 0 }
+  !skip { print }' "$root/README.md" > "$root/README.md.new" && mv "$root/README.md.new" "$root/README.md"
+echo "bench: wrote bench/results.md and the README's performance section" >&2
