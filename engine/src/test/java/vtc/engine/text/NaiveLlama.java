@@ -1,8 +1,10 @@
 package vtc.engine.text;
 
+import static vtc.engine.NaiveOps.add;
+import static vtc.engine.NaiveOps.linear;
+
 import java.util.HashMap;
 import java.util.Map;
-import vtc.engine.tensor.WeightMatrix;
 
 /**
  * The Llama decoder written the plainest way, in double precision, with no cache: every call
@@ -35,29 +37,29 @@ final class NaiveLlama {
         for (int l = from; l < to; l++) {
             LlamaLayerWeights lw = w.layers().get(l);
             double[][] a = attention(l, lw, rmsNorm(x, lw.inputLayerNorm()), positions);
-            x = add(x, linear(a, lw.oProj()));
+            x = add(x, linear(a, lw.oProj(), null));
             double[][] h = rmsNorm(x, lw.postAttentionLayerNorm());
-            double[][] gate = linear(h, lw.gateProj());
-            double[][] up = linear(h, lw.upProj());
+            double[][] gate = linear(h, lw.gateProj(), null);
+            double[][] up = linear(h, lw.upProj(), null);
             for (int t = 0; t < gate.length; t++) {
                 for (int i = 0; i < gate[t].length; i++) {
                     gate[t][i] = gate[t][i] / (1 + Math.exp(-gate[t][i])) * up[t][i];
                 }
             }
-            x = add(x, linear(gate, lw.downProj()));
+            x = add(x, linear(gate, lw.downProj(), null));
         }
         return x;
     }
 
     double[] logits(double[] row) {
-        return linear(rmsNorm(new double[][] {row}, w.norm()), w.lmHead())[0];
+        return linear(rmsNorm(new double[][] {row}, w.norm()), w.lmHead(), null)[0];
     }
 
     private double[][] attention(int layer, LlamaLayerWeights lw, double[][] x, int[] positions) {
         int hd = c.headDim();
-        double[][] q = rope(linear(x, lw.qProj()), positions, c.numAttentionHeads());
-        double[][] k = rope(linear(x, lw.kProj()), positions, c.numKeyValueHeads());
-        double[][] v = linear(x, lw.vProj());
+        double[][] q = rope(linear(x, lw.qProj(), null), positions, c.numAttentionHeads());
+        double[][] k = rope(linear(x, lw.kProj(), null), positions, c.numKeyValueHeads());
+        double[][] v = linear(x, lw.vProj(), null);
         int n = x.length;
         int heads = c.numAttentionHeads();
         int group = heads / c.numKeyValueHeads();
@@ -134,28 +136,5 @@ final class NaiveLlama {
         return out;
     }
 
-    private static double[][] linear(double[][] x, WeightMatrix w) {
-        double[][] out = new double[x.length][w.rows()];
-        for (int t = 0; t < x.length; t++) {
-            for (int o = 0; o < w.rows(); o++) {
-                double sum = 0;
-                for (int i = 0; i < w.cols(); i++) {
-                    sum += x[t][i] * w.get(o, i);
-                }
-                out[t][o] = sum;
-            }
-        }
-        return out;
-    }
 
-    private static double[][] add(double[][] a, double[][] b) {
-        double[][] out = new double[a.length][];
-        for (int t = 0; t < a.length; t++) {
-            out[t] = a[t].clone();
-            for (int i = 0; i < out[t].length; i++) {
-                out[t][i] += b[t][i];
-            }
-        }
-        return out;
-    }
 }

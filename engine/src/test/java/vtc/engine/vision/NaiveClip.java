@@ -1,5 +1,8 @@
 package vtc.engine.vision;
 
+import static vtc.engine.NaiveOps.add;
+import static vtc.engine.NaiveOps.linear;
+
 /**
  * The CLIP vision tower written the plainest way, in double precision: the convolution as a
  * direct sum over each patch, attention as the full matrix. The reference for the engine's
@@ -125,30 +128,7 @@ final class NaiveClip {
         return out;
     }
 
-    static double[][] linear(double[][] x, vtc.engine.tensor.WeightMatrix w, float[] bias) {
-        double[][] out = new double[x.length][w.rows()];
-        for (int t = 0; t < x.length; t++) {
-            for (int o = 0; o < w.rows(); o++) {
-                double sum = bias == null ? 0 : bias[o];
-                for (int i = 0; i < w.cols(); i++) {
-                    sum += x[t][i] * w.get(o, i);
-                }
-                out[t][o] = sum;
-            }
-        }
-        return out;
-    }
 
-    private static double[][] add(double[][] a, double[][] b) {
-        double[][] out = new double[a.length][];
-        for (int t = 0; t < a.length; t++) {
-            out[t] = a[t].clone();
-            for (int i = 0; i < out[t].length; i++) {
-                out[t][i] += b[t][i];
-            }
-        }
-        return out;
-    }
 
     private static double[][] copy(double[][] x) {
         double[][] out = new double[x.length][];
