@@ -1,5 +1,6 @@
 package vtc.engine;
 
+import java.util.Random;
 import vtc.engine.tensor.WeightMatrix;
 
 /** Double-precision building blocks of the naive reference models the engine tests compare against. */
@@ -33,5 +34,40 @@ public final class NaiveOps {
             }
         }
         return out;
+    }
+
+    /**
+     * One head's attention probabilities for one query in double: {@code softmax(q·kⱼ / √headDim)}
+     * over {@code keys} keys, key j's head vector at {@code k[kAt + j·kStride ..]}.
+     */
+    public static double[] attentionProbs(float[] q, int qAt, float[] k, int kAt, int kStride, int keys, int headDim) {
+        double[] s = new double[keys];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < keys; j++) {
+            double dot = 0;
+            for (int c = 0; c < headDim; c++) {
+                dot += (double) q[qAt + c] * k[kAt + j * kStride + c];
+            }
+            s[j] = dot / Math.sqrt(headDim);
+            max = Math.max(max, s[j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < keys; j++) {
+            s[j] = Math.exp(s[j] - max);
+            sum += s[j];
+        }
+        for (int j = 0; j < keys; j++) {
+            s[j] /= sum;
+        }
+        return s;
+    }
+
+    /** {@code n} standard normal floats: test activations. */
+    public static float[] gaussian(Random random, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        return x;
     }
 }

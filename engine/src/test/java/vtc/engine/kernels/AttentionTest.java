@@ -3,6 +3,7 @@ package vtc.engine.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
+import static vtc.engine.NaiveOps.gaussian;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -24,9 +25,9 @@ class AttentionTest {
             for (int keys : new int[] {1, 5, 17, 300}) {
                 int dim = 3 * headDim + 4; // row stride: three heads plus padding
                 int col = headDim + 2;     // this head's slice
-                float[] q = TestWeights.gaussian(random, 7 + headDim);
-                float[] k = TestWeights.gaussian(random, keys * dim);
-                float[] v = TestWeights.gaussian(random, keys * dim + 5);
+                float[] q = gaussian(random, 7 + headDim);
+                float[] k = gaussian(random, keys * dim);
+                float[] v = gaussian(random, keys * dim + 5);
                 float scale = (float) (1 / Math.sqrt(headDim));
                 float[] probs = new float[keys + 3];
                 float[] out = new float[headDim + 1];

@@ -3,6 +3,7 @@ package vtc.engine.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
+import static vtc.engine.NaiveOps.gaussian;
 
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -131,7 +132,7 @@ class MatMulTest {
         weights[5 * k + 7] = Float.NEGATIVE_INFINITY;
         WeightMatrix w = TestWeights.matrix("specials", DType.F16, n, k, weights);
         for (int m : new int[] {1, 4, 5}) {
-            float[] x = TestWeights.gaussian(random, m * k);
+            float[] x = gaussian(random, m * k);
             for (int i = 0; i < x.length; i++) {
                 x[i] = Math.abs(x[i]) + 0.1f;
             }
@@ -164,9 +165,9 @@ class MatMulTest {
     void offsetsAreHonoured() {
         Random random = new Random(3);
         int m = 18, k = 33, n = 7;
-        float[] weights = TestWeights.gaussian(random, n * k);
+        float[] weights = gaussian(random, n * k);
         WeightMatrix w = TestWeights.matrix("w", DType.F32, n, k, weights);
-        float[] x = TestWeights.gaussian(random, 5 + m * k);
+        float[] x = gaussian(random, 5 + m * k);
         float[] out = new float[9 + m * n + 4];
         java.util.Arrays.fill(out, 42f);
         MatMul.matmul(two, x, 5, m, w, null, out, 9);
@@ -199,10 +200,10 @@ class MatMulTest {
 
     private static void check(Random random, DType dtype, int m, int k, int n, Parallel p,
                               boolean withBias, int xOff, int outOff) {
-        float[] weights = TestWeights.gaussian(random, n * k);
+        float[] weights = gaussian(random, n * k);
         WeightMatrix w = TestWeights.matrix("w", dtype, n, k, weights);
-        float[] x = TestWeights.gaussian(random, xOff + m * k);
-        float[] bias = withBias ? TestWeights.gaussian(random, n) : null;
+        float[] x = gaussian(random, xOff + m * k);
+        float[] bias = withBias ? gaussian(random, n) : null;
         float[] out = new float[outOff + m * n];
         MatMul.matmul(p, x, xOff, m, w, bias, out, outOff);
         for (int i = 0; i < m; i++) {

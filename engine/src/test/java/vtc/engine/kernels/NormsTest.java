@@ -1,6 +1,7 @@
 package vtc.engine.kernels;
 
 import static org.junit.jupiter.api.Assertions.fail;
+import static vtc.engine.NaiveOps.gaussian;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -23,8 +24,8 @@ class NormsTest {
             for (int i = 0; i < x.length; i++) {
                 x[i] = (float) (100 + random.nextGaussian());
             }
-            float[] w = TestWeights.gaussian(random, n);
-            float[] b = TestWeights.gaussian(random, n);
+            float[] w = gaussian(random, n);
+            float[] b = gaussian(random, n);
             float[] out = new float[n + 1];
             Norms.layerNorm(x, 2, n, w, b, 1e-5f, out, 1);
             double mean = 0;
@@ -56,8 +57,8 @@ class NormsTest {
     void rmsNormMatchesDoubleReference() {
         Random random = new Random(12);
         for (int n : LENGTHS) {
-            float[] x = TestWeights.gaussian(random, n + 3);
-            float[] w = TestWeights.gaussian(random, n);
+            float[] x = gaussian(random, n + 3);
+            float[] w = gaussian(random, n);
             float[] out = new float[n];
             Norms.rmsNorm(x, 3, n, w, 1e-6f, out, 0);
             double ss = 0;

@@ -2,6 +2,7 @@ package vtc.engine.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static vtc.engine.NaiveOps.gaussian;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class RopeTest {
                 Rope rope = new Rope(headDim, theta);
                 for (int position : new int[] {0, 1, 7, 300, 4095, 4096, 5000, 9_999}) {
                     int heads = 3;
-                    float[] x = TestWeights.gaussian(random, 5 + heads * headDim);
+                    float[] x = gaussian(random, 5 + heads * headDim);
                     float[] got = x.clone();
                     rope.apply(got, 5, heads, position);
                     for (int i = 0; i < 5; i++) {

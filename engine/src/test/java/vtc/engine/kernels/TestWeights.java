@@ -4,7 +4,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.Random;
 import vtc.engine.tensor.DType;
 import vtc.engine.tensor.WeightMatrix;
 
@@ -49,13 +48,5 @@ final class TestWeights {
             case F16 -> Float.float16ToFloat(Float.floatToFloat16(v));
             case BF16 -> Float.intBitsToFloat(toBf16(v) << 16);
         };
-    }
-
-    static float[] gaussian(Random random, int count) {
-        float[] v = new float[count];
-        for (int i = 0; i < count; i++) {
-            v[i] = (float) random.nextGaussian();
-        }
-        return v;
     }
 }

@@ -1,6 +1,7 @@
 package vtc.engine.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static vtc.engine.NaiveOps.gaussian;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -15,8 +16,8 @@ class VectorOpsTest {
     void dot() {
         Random random = new Random(21);
         for (int n : LENGTHS) {
-            float[] a = TestWeights.gaussian(random, n + 1);
-            float[] b = TestWeights.gaussian(random, n + 2);
+            float[] a = gaussian(random, n + 1);
+            float[] b = gaussian(random, n + 2);
             double ref = 0;
             double magnitude = 0;
             for (int i = 0; i < n; i++) {
@@ -32,8 +33,8 @@ class VectorOpsTest {
     void axpyAddScale() {
         Random random = new Random(22);
         for (int n : LENGTHS) {
-            float[] x = TestWeights.gaussian(random, n + 3);
-            float[] y = TestWeights.gaussian(random, n + 1);
+            float[] x = gaussian(random, n + 3);
+            float[] y = gaussian(random, n + 1);
             float alpha = 0.37f;
             float[] axpy = y.clone();
             VectorOps.axpy(alpha, x, 3, axpy, 1, n);

@@ -1,6 +1,8 @@
 package vtc.engine.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static vtc.engine.NaiveOps.attentionProbs;
+import static vtc.engine.NaiveOps.gaussian;
 
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,7 +59,7 @@ class CausalAttentionTest {
             int kvCol = h / (heads / kvHeads) * headDim;
             for (int i = 0; i < rows; i++) {
                 int seen = earlier + i + 1;
-                double[] probs = softmax(act.q, i * qDim + h * headDim, keys, kvCol, kvDim, seen, headDim);
+                double[] probs = attentionProbs(act.q, i * qDim + h * headDim, keys, kvCol, kvDim, seen, headDim);
                 for (int c = 0; c < headDim; c++) {
                     double expected = 0;
                     for (int j = 0; j < seen; j++) {
@@ -78,33 +80,5 @@ class CausalAttentionTest {
         }
     }
 
-    private static double[] softmax(float[] q, int qAt, float[] k, int kvCol, int kvDim, int keys, int headDim) {
-        double[] s = new double[keys];
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < keys; j++) {
-            double dot = 0;
-            for (int c = 0; c < headDim; c++) {
-                dot += (double) q[qAt + c] * k[j * kvDim + kvCol + c];
-            }
-            s[j] = dot / Math.sqrt(headDim);
-            max = Math.max(max, s[j]);
-        }
-        double sum = 0;
-        for (int j = 0; j < keys; j++) {
-            s[j] = Math.exp(s[j] - max);
-            sum += s[j];
-        }
-        for (int j = 0; j < keys; j++) {
-            s[j] /= sum;
-        }
-        return s;
-    }
 
-    private static float[] gaussian(Random random, int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = (float) random.nextGaussian();
-        }
-        return x;
-    }
 }

@@ -1,6 +1,8 @@
 package vtc.engine.vision;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static vtc.engine.NaiveOps.attentionProbs;
+import static vtc.engine.NaiveOps.gaussian;
 
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,7 +35,7 @@ class ClipSelfAttentionTest {
         }
         for (int h = 0; h < heads; h++) {
             for (int i = 0; i < tokens; i++) {
-                double[] p = referenceProbs(q, k, tokens, d, headDim, h, i);
+                double[] p = attentionProbs(q, i * d + h * headDim, k, h * headDim, d, tokens, headDim);
                 for (int c = 0; c < headDim; c++) {
                     double expected = 0;
                     for (int j = 0; j < tokens; j++) {
@@ -51,33 +53,5 @@ class ClipSelfAttentionTest {
         }
     }
 
-    private static double[] referenceProbs(float[] q, float[] k, int tokens, int d, int headDim, int h, int i) {
-        double[] s = new double[tokens];
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < tokens; j++) {
-            double dot = 0;
-            for (int c = 0; c < headDim; c++) {
-                dot += (double) q[i * d + h * headDim + c] * k[j * d + h * headDim + c];
-            }
-            s[j] = dot / Math.sqrt(headDim);
-            max = Math.max(max, s[j]);
-        }
-        double sum = 0;
-        for (int j = 0; j < tokens; j++) {
-            s[j] = Math.exp(s[j] - max);
-            sum += s[j];
-        }
-        for (int j = 0; j < tokens; j++) {
-            s[j] /= sum;
-        }
-        return s;
-    }
 
-    private static float[] gaussian(Random random, int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = (float) random.nextGaussian();
-        }
-        return x;
-    }
 }
