@@ -46,7 +46,7 @@ class MatMulTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F16", "BF16"})
     void oddShapesAndTailsMatchReference(DType dtype) {
         Random random = new Random(42);
         for (int m : M) {
@@ -61,7 +61,7 @@ class MatMulTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F16", "BF16"})
     void blockedPathAcrossBlockAndPanelEdges(DType dtype) {
         Random random = new Random(7);
         // m ≥ BLOCKED_MIN_ROWS takes the packed path; n crosses a 256-feature block and a 64-wide panel,
@@ -104,7 +104,7 @@ class MatMulTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F16", "BF16"})
     void streamingPathAtDecoderDepths(DType dtype) {
         Random random = new Random(11);
         // m < BLOCKED_MIN_ROWS runs whole weight rows: streamed for m = 1, else widened once and
@@ -202,6 +202,9 @@ class MatMulTest {
                               boolean withBias, int xOff, int outOff) {
         float[] weights = gaussian(random, n * k);
         WeightMatrix w = TestWeights.matrix("w", dtype, n, k, weights);
+        if (random.nextBoolean()) {
+            w = w.scannedForFinite(); // F16: the kernel without the per-vector infinity/NaN check
+        }
         float[] x = gaussian(random, xOff + m * k);
         float[] bias = withBias ? gaussian(random, n) : null;
         float[] out = new float[outOff + m * n];
@@ -211,7 +214,7 @@ class MatMulTest {
                 double ref = bias == null ? 0 : bias[j];
                 double magnitude = Math.abs(ref);
                 for (int c = 0; c < k; c++) {
-                    double term = x[xOff + i * k + c] * TestWeights.stored(dtype, weights[j * k + c]);
+                    double term = x[xOff + i * k + c] * (double) w.get(j, c); // the stored value, widened exactly
                     ref += term;
                     magnitude += Math.abs(term);
                 }
@@ -222,6 +225,24 @@ class MatMulTest {
                             dtype, m, k, n, p.threads(), i, j, got, ref, tol));
                 }
             }
+        }
+    }
+
+    /**
+     * Q8_0 through every path (streamed decode rows, widened few rows, blocked prompt) against the
+     * dequantized values {@code q · scale} in double: the kernels widen int8 exactly, so only
+     * float32 summation error remains (same tolerance as the other dtypes). The quantization
+     * error itself is bounded in {@code Q8QuantizerTest}.
+     */
+    @Test
+    void q8MatchesItsDequantizedValuesOnEveryPath() {
+        Random random = new Random(11);
+        try (Parallel one = new Parallel(1); Parallel two = new Parallel(2)) {
+            for (int m : new int[] {1, 2, 3, 4, 7, 15, MatMul.BLOCKED_MIN_ROWS + 5}) {
+                check(random, DType.Q8_0, m, 320, 37, two, m % 2 == 1, 1, 2);
+            }
+            check(random, DType.Q8_0, 1, 2048, 64, one, false, 0, 0);
+            check(random, DType.Q8_0, MatMul.BLOCKED_MIN_ROWS, 32, 70, one, true, 0, 3);
         }
     }
 
