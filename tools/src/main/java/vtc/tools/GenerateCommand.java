@@ -42,7 +42,7 @@ final class GenerateCommand implements Command {
                   --no-eos-stop          keep generating after end-of-sequence
                   --threads N            kernel threads (default: all cores)
                   --json                 print the run report (SPEC §7) instead of streaming the text
-                """;
+                """ + ModelArguments.WEIGHT_HELP;
     }
 
     @Override

@@ -246,6 +246,50 @@ class MatMulTest {
         }
     }
 
+    /**
+     * The error Q8_0 adds to a product, against the unquantized F32 weights: each weight moves
+     * by at most half its block's step {@code d_b = max|w_b| / 127}, so output j moves by at most
+     * {@code Σ_b d_b / 2 · Σ_{i∈b} |x_i|}; float32 summation adds its usual
+     * {@code 1e-5 · Σ|x·w|}. Checked on the decode path (1 row) and the prompt paths at k = 4096.
+     */
+    @Test
+    void q8ErrorAgainstF32StaysWithinHalfAStepPerWeight() {
+        Random random = new Random(12);
+        int k = 4096, n = 24;
+        float[] weights = gaussian(random, n * k);
+        for (int i = 0; i < weights.length; i += 97) {
+            weights[i] *= 8; // outliers widen their block's step
+        }
+        WeightMatrix q8 = TestWeights.matrix("w", DType.Q8_0, n, k, weights);
+        try (Parallel two = new Parallel(2)) {
+            for (int m : new int[] {1, 5, MatMul.BLOCKED_MIN_ROWS}) {
+                float[] x = gaussian(random, m * k);
+                float[] out = new float[m * n];
+                MatMul.matmul(two, x, 0, m, q8, null, out, 0);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double exact = 0, magnitude = 0, bound = 0;
+                        for (int b = 0; b < k; b += 32) {
+                            double max = 0, xs = 0;
+                            for (int c = b; c < b + 32; c++) {
+                                exact += (double) x[i * k + c] * weights[j * k + c];
+                                magnitude += Math.abs((double) x[i * k + c] * weights[j * k + c]);
+                                max = Math.max(max, Math.abs(weights[j * k + c]));
+                                xs += Math.abs(x[i * k + c]);
+                            }
+                            bound += max / 127 / 2 * xs;
+                        }
+                        double err = Math.abs(out[i * n + j] - exact);
+                        double tol = bound * (1 + 1e-4) + 1e-5 * magnitude;
+                        if (err > tol) {
+                            fail(String.format("Q8_0 m=%d out[%d][%d]: error %s > bound %s", m, i, j, err, tol));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private static float[] identityScaled(float[] diagonalPerColumn) {
         int k = diagonalPerColumn.length;
         float[] w = new float[k * k];
