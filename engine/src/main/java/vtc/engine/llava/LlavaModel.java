@@ -18,7 +18,9 @@ import vtc.engine.vision.ClipVisionTower;
  * by the visual selector), compaction of the kept features, projector on the kept rows only,
  * splice into the prompt, decoder prefill (optionally with FastV), then one token per step.
  *
- * <p>Immutable and thread-safe: every request allocates its own activations and KV cache.
+ * <p>Thread-safe: every request allocates its own activations and KV cache, and requests that
+ * decode at the same time are stepped together by one {@link BatchScheduler} (one pass over the
+ * weights per token for all of them), with the tokens each would get alone.
  */
 public final class LlavaModel {
 
@@ -26,6 +28,7 @@ public final class LlavaModel {
     private final ClipVisionTower vision;
     private final MultiModalProjector projector;
     private final LlamaDecoder decoder;
+    private final BatchScheduler scheduler;
 
     /** @param parallel the worker pool every kernel of this model uses, sized by the caller */
     public LlavaModel(LlavaConfig config, LlavaWeights weights, Parallel parallel) {
@@ -39,6 +42,7 @@ public final class LlavaModel {
         this.vision = new ClipVisionTower(config.vision(), weights.vision(), featureHiddenIndex, parallel);
         this.projector = new MultiModalProjector(weights.projector(), parallel);
         this.decoder = new LlamaDecoder(config.text(), weights.text(), parallel);
+        this.scheduler = new BatchScheduler(decoder, parallel);
         if (projector.inputSize() != config.vision().hiddenSize() || projector.outputSize() != config.text().hiddenSize()) {
             throw new IllegalArgumentException("projector maps " + projector.inputSize() + " -> " + projector.outputSize()
                     + " but the vision tower gives " + config.vision().hiddenSize() + " and the decoder takes "
@@ -60,6 +64,10 @@ public final class LlavaModel {
 
     public LlamaDecoder decoder() {
         return decoder;
+    }
+
+    BatchScheduler scheduler() {
+        return scheduler;
     }
 
     /** What a visual token selector watches. */
@@ -143,28 +151,10 @@ public final class LlavaModel {
         return at;
     }
 
-    /** Sampling loop: the first token comes from the prefill logits, each next one from a decode step. */
+    /** The first token comes from the prefill logits, each next one from a step of the shared batch. */
     private int[] decode(KvCache cache, float[] prefillLogits, int promptRows, GenerationOptions options,
                          TokenListener listener) {
-        LlamaConfig text = config.text();
-        TokenSampler sampler = new TokenSampler(options, text.vocabSize());
-        DecodeState state = options.maxNewTokens() > 1 ? decoder.decodeState(cache) : null;
-        int[] generated = new int[options.maxNewTokens()];
-        float[] logits = prefillLogits;
-        int count = 0;
-        while (count < generated.length) {
-            int token = sampler.next(logits);
-            generated[count] = token;
-            if (listener != null) {
-                listener.onToken(count, token, logits);
-            }
-            count++;
-            if ((options.stopAtEos() && text.isEos(token)) || count == generated.length) {
-                break;
-            }
-            logits = state.next(token, promptRows + count - 1);
-        }
-        return Arrays.copyOf(generated, count);
+        return scheduler.generate(cache, prefillLogits, promptRows, options, listener);
     }
 
     /** Everything checked before any compute; returns the image token's index. */
