@@ -13,6 +13,7 @@ import vtc.engine.llava.LlavaModel;
 import vtc.engine.llava.PromptTemplate;
 import vtc.engine.prune.TokenSelector;
 import vtc.loaders.checkpoint.LlavaCheckpoint;
+import vtc.loaders.checkpoint.WeightOptions;
 import vtc.loaders.image.ImagePreprocessor;
 import vtc.loaders.image.PixelValues;
 import vtc.loaders.image.PreprocessMode;
@@ -22,7 +23,7 @@ import vtc.loaders.tokenizer.Tokenizers;
 
 /**
  * A LLaVA-1.5 model ready to answer questions about images: load once, call {@link #generate}
- * from as many threads as you like, {@link #close} to unmap the weights.
+ * from as many threads as you like, {@link #close} to free the weights.
  *
  * <pre>{@code
  * try (Llava llava = Llava.load(Path.of("llava-1.5-7b-hf"), 8)) {
@@ -55,10 +56,18 @@ public final class Llava implements AutoCloseable {
      * @throws LoadException naming the file (and field or tensor) that cannot be used
      */
     public static Llava load(Path modelDir, int threads) {
+        return load(modelDir, threads, WeightOptions.DEFAULT);
+    }
+
+    /**
+     * {@link #load(Path, int)} with weights held as {@code weights} says: in owned memory or
+     * mapped, as stored or quantized to Q8_0.
+     */
+    public static Llava load(Path modelDir, int threads, WeightOptions weights) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
-        LlavaCheckpoint checkpoint = LlavaCheckpoint.open(modelDir);
+        LlavaCheckpoint checkpoint = LlavaCheckpoint.open(modelDir, weights);
         Parallel parallel = null;
         try {
             Tokenizer tokenizer = Tokenizers.load(modelDir);
@@ -118,10 +127,12 @@ public final class Llava implements AutoCloseable {
      *
      * @param onText hears the generated text piece by piece as it becomes final (may be null);
      *               the pieces concatenate to {@link Result#text()}
-     * @throws LoadException           if the image file cannot be used
+     * @throws LoadException           if the image file cannot be used, or a memory-mapped weight
+     *                                 file changed since load
      * @throws InvalidRequestException if the prompt or options do not fit the model
      */
     public Result generate(Request request, Consumer<String> onText) {
+        checkpoint.checkUnchanged();
         long start = System.nanoTime();
         PixelValues pixels = pixels(request);
         double preprocessMs = (System.nanoTime() - start) / 1e6;

@@ -50,6 +50,7 @@ final class BenchCommand implements Command {
                   --prompt-tokens N     lengthen the question by repeating it until it has at least N tokens
                   --preprocess pad|crop, --threads N, --seed S
                   --json                one JSON object instead of the table
+                """ + ModelArguments.WEIGHT_HELP + """
 
                 Time to first token = preprocess + vision + prune + prefill; decode speed counts the tokens after
                 the first. Speedups are relative to the same model with no pruning, measured in the same run.

@@ -47,7 +47,7 @@ final class GenerateCommand implements Command {
                   --threads N            kernel threads (default: all cores)
                   --json                 print the run report instead of streaming the text
                                          (its fields: docs/semantics.md, "The run report")
-                """;
+                """ + ModelArguments.WEIGHT_HELP;
     }
 
     @Override
