@@ -101,9 +101,10 @@ public record PreprocessorConfig(int shortestEdge, int cropSize, double[] imageM
                 double low = normalize ? (0 - mean[c]) / std[c] : 0;
                 double high = normalize ? (255 * rescale - mean[c]) / std[c] : 255 * rescale;
                 if (!(Math.abs(low) <= MAX_NORMALIZED) || !(Math.abs(high) <= MAX_NORMALIZED)) {
-                    throw json.error("image_std", "[" + c + "] " + std[c] + " with image_mean[" + c + "] " + mean[c]
-                            + " and rescale_factor " + rescale + " maps pixels to [" + low + ", " + high
-                            + "], beyond ±" + MAX_NORMALIZED + "; the vision tower would compute on meaningless values");
+                    throw json.error((normalize ? "image_std[" + c + "] " + std[c] + " with image_mean[" + c + "] "
+                            + mean[c] + " and " : "") + "rescale_factor " + rescale, "maps pixels to [" + (float) low
+                            + ", " + (float) high + "], beyond ±" + (long) MAX_NORMALIZED
+                            + "; the vision tower would compute on meaningless values");
                 }
             }
         }
