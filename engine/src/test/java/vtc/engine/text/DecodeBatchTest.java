@@ -133,8 +133,8 @@ class DecodeBatchTest {
 
     private static DecodeState prefilled(LlamaDecoder decoder, int[] prompt, int tokens) {
         KvCache cache = decoder.newCache(prompt.length + tokens);
-        decoder.prefill(cache, embed(decoder, prompt), prompt.length, LlamaDecoderTest.range(0, prompt.length),
-                null, 0, 0, null);
+        decoder.prefill(cache, new PromptRows(embed(decoder, prompt), LlamaDecoderTest.range(0, prompt.length),
+                prompt.length, decoder.config().hiddenSize()), null);
         return decoder.decodeState(cache);
     }
 
