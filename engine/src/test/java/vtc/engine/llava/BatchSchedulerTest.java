@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import vtc.engine.kernels.Parallel;
-import vtc.engine.prune.VisualTokenSelector;
+import vtc.engine.prune.KeptPatches;
+import vtc.engine.prune.TokenSelector;
 
 /**
  * Requests generating at the same time on one model are stepped together, and each gets what it
@@ -128,8 +129,13 @@ class BatchSchedulerTest {
     }
 
     private static GenerationRequest request(int[] prompt, int[] keep, GenerationOptions options) {
-        VisualTokenSelector fixed = shape -> () -> keep.clone();
-        return new GenerationRequest(PIXELS, prompt, fixed, null, options);
+        TokenSelector fixed = shape -> new TokenSelector.Selection() {
+            @Override
+            public KeptPatches keepPatches(float[] features, int width) {
+                return KeptPatches.of(keep.clone());
+            }
+        };
+        return new GenerationRequest(PIXELS, prompt, fixed, options);
     }
 
     private static void assertClose(String what, float[] expected, float[] actual) {
