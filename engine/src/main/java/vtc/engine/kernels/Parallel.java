@@ -106,14 +106,22 @@ public final class Parallel implements AutoCloseable {
      * Runs {@code section} (which issues jobs on this pool) without jobs of other callers in
      * between; callers waiting meanwhile go next, in arrival order, before the section's caller
      * gets another turn. Must not be called from inside a task of this pool.
+     *
+     * @return whether other callers were waiting for the pool when the section ended
      */
-    public void exclusively(Runnable section) {
+    public boolean exclusively(Runnable section) {
         turn.lock();
         try {
             section.run();
+            return turn.hasQueuedThreads();
         } finally {
             turn.unlock();
         }
+    }
+
+    /** Whether some caller is running a job or waiting for its turn right now. */
+    public boolean busy() {
+        return turn.isLocked() || turn.hasQueuedThreads();
     }
 
     private boolean runsInsideThisPool() {

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
 import vtc.engine.kernels.Parallel;
 import vtc.engine.text.DecodeBatch;
 import vtc.engine.text.DecodeState;
@@ -20,9 +21,12 @@ import vtc.engine.text.LlamaDecoder;
  * between steps; each keeps its own KV cache, positions, sampler and listener, so its tokens
  * are those it would get alone.
  *
- * <p>Each step holds the kernel pool {@linkplain Parallel#exclusively exclusively}, and the pool
- * lets waiting callers go in turn, so a prompt pass or ViT of a joining request runs one kernel
- * between two decode steps: neither freezes the other for its whole duration.
+ * <p>Each step holds the kernel pool {@linkplain Parallel#exclusively exclusively}. When other
+ * callers (the ViT and prompt pass of joining requests) waited meanwhile, the driver then leaves
+ * them the pool for as long as the step took, or until they stop using it: decode steps and
+ * prompt passes share the machine about evenly, and neither freezes the other for its whole
+ * duration. (Letting them in for one kernel per step would stretch a 7B prompt pass of ~300
+ * kernels by 300 decode steps.)
  *
  * <p>The driver thread is started when a request joins an idle scheduler and ends when the
  * batch runs empty. Listeners of tokens after the first are called on it, one after the other:
@@ -33,6 +37,9 @@ final class BatchScheduler {
 
     /** Sequences stepped together at most; more wait to join (rows stay on the few-rows kernels). */
     static final int MAX_BATCH = 16;
+    /** The pool counts as left alone after this many checks in a row find it idle (a prompt pass has short serial gaps). */
+    private static final int IDLE_CHECKS = 4;
+    private static final long IDLE_CHECK_NANOS = 100_000;
 
     private final LlamaDecoder decoder;
     private final Parallel parallel;
@@ -121,8 +128,10 @@ final class BatchScheduler {
                 tokens[i] = s.lastToken();
                 positions[i] = s.nextPosition();
             }
+            long stepStart = System.nanoTime();
+            boolean othersWaited;
             try {
-                parallel.exclusively(step);
+                othersWaited = parallel.exclusively(step);
             } catch (Throwable t) {
                 for (Sequence s : active) {
                     s.finish(t);
@@ -146,6 +155,19 @@ final class BatchScheduler {
                     s.finish(failure);
                 }
             }
+            if (othersWaited) {
+                leavePoolToOthers(System.nanoTime() - stepStart);
+            }
+        }
+    }
+
+    /** Waits up to {@code nanos} while other callers use the pool; returns early once it stays idle. */
+    private void leavePoolToOthers(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        int idleChecks = 0;
+        while (idleChecks < IDLE_CHECKS && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(IDLE_CHECK_NANOS);
+            idleChecks = parallel.busy() ? 0 : idleChecks + 1;
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import vtc.engine.kernels.Parallel;
@@ -102,6 +103,62 @@ class BatchSchedulerTest {
         ExecutionException e = assertThrows(ExecutionException.class, failing::get);
         assertTrue(e.getCause().getMessage().contains("listener gave up"), e.getCause().toString());
         assertArrayEquals(alone, healthy.get());
+    }
+
+    /**
+     * Another caller's long series of kernels (as a prompt pass issues) does not freeze the
+     * decoding of a running request: tokens are counted from inside the series' first kernel to
+     * inside its last, and the request is held at its second token until the series has begun.
+     */
+    @Test
+    void decodingGoesOnDuringAnotherCallersLongSeriesOfKernels() throws Exception {
+        int tokens = 70;
+        int kernels = 40;
+        AtomicInteger decoded = new AtomicInteger();
+        CountDownLatch decoding = new CountDownLatch(1);
+        CountDownLatch seriesBegun = new CountDownLatch(1);
+        GenerationRequest r = request(new int[] {1, 7, 23, 9}, new int[] {0, 1}, new GenerationOptions(tokens, 0, 1, 0, false));
+        var generation = CompletableFuture.supplyAsync(() -> MODEL.generate(r, (step, token, logits) -> {
+            decoded.incrementAndGet();
+            if (step == 1) {
+                decoding.countDown();
+                await(seriesBegun);
+            }
+        }), CALLERS);
+        await(decoding);
+        int[] seen = new int[2];
+        for (int i = 0; i < kernels; i++) {
+            int kernel = i;
+            PARALLEL.forRange(2, (from, to) -> {
+                if (from == 0 && kernel == 0) {
+                    seen[0] = decoded.get();
+                    seriesBegun.countDown();
+                }
+                if (from == 0 && kernel == kernels - 1) {
+                    seen[1] = decoded.get();
+                }
+                sleepMillis(2);
+            });
+        }
+        assertEquals(tokens, generation.get().generatedIds().length);
+        int during = seen[1] - seen[0];
+        assertTrue(during >= 3, "only " + during + " tokens were decoded during the other caller's " + kernels + " kernels");
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(60, TimeUnit.SECONDS), "timed out");
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void sleepMillis(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private interface StepHook {
