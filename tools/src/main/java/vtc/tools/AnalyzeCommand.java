@@ -58,9 +58,10 @@ final class AnalyzeCommand implements Command {
     @Override
     public int run(CommandLine line, Terminal terminal) {
         line.positionals(0, "no positional arguments");
-        Path image = Path.of(line.required("image"));
-        String prompt = line.required("prompt");
+        Path image = InputArguments.image(line.required("image"), name());
+        String prompt = InputArguments.question(line.required("prompt"), line.value("template", "llava-hf"), name());
         Path out = Path.of(line.value("out", "cls-llm-agreement.png"));
+        PictureFile.checkFormat(out);
         try (Llava llava = ModelArguments.load(line, terminal)) {
             Llava.Request request = Llava.Request.of(image, prompt).withPreprocess(ModelArguments.preprocess(line))
                     .withTemplate(GenerateCommand.template(line));
@@ -80,7 +81,7 @@ final class AnalyzeCommand implements Command {
             }
             terminal.out().printf("%nSpearman correlation (all %d tokens):%n", n);
             terminal.out().print(table(points, maxK, layers, keeps[0], true));
-            PngFile.write(AgreementPlot.draw(points, maxK, keeps, layers), out);
+            PictureFile.write(AgreementPlot.draw(points, maxK, keeps, layers), out);
             terminal.out().printf("%nwrote %s%n", out);
         }
         return Main.OK;

@@ -62,8 +62,8 @@ final class GenerateCommand implements Command {
     @Override
     public int run(CommandLine line, Terminal terminal) {
         line.positionals(0, "no positional arguments");
-        Path image = Path.of(line.required("image"));
-        String prompt = line.required("prompt");
+        Path image = InputArguments.image(line.required("image"), name());
+        String prompt = InputArguments.question(line.required("prompt"), line.value("template", "llava-hf"), name());
         var plan = PruningArguments.plan(line, "vtc-cls");
         PromptTemplate template = template(line);
         GenerationOptions options = options(line);

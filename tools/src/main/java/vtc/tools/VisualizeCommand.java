@@ -24,16 +24,16 @@ final class VisualizeCommand implements Command {
     @Override
     public String help() {
         return """
-                usage: vtc visualize --model DIR --image FILE [--layers K] [--keep U] [--out FILE.png]
+                usage: vtc visualize --model DIR --image FILE [--layers K] [--keep U] [--out FILE.png|FILE.jpg]
 
                   --layers K             [CLS] layers ending at the feature layer (default 3)
                   --keep U               patches kept: a count or a fraction (default 64)
                   --preprocess pad|crop  default: the checkpoint's image_aspect_ratio
-                  --out FILE.png         default kept-patches.png
+                  --out FILE             default kept-patches.png; the extension picks the format (.png, .jpg)
                   --threads N            kernel threads
 
-                Left: the S×S image the vision tower sees, dropped patches black. Right: the score of each
-                patch (dark = low, bright = high). Only the vision tower runs.
+                Above: the method, K and U. Left: the S×S image the vision tower sees, dropped patches black. Right: the score of each
+                patch (dark = low, bright = high; the colour scale is below it). Only the vision tower runs.
                 """;
     }
 
@@ -52,15 +52,16 @@ final class VisualizeCommand implements Command {
     @Override
     public int run(CommandLine line, Terminal terminal) {
         line.positionals(0, "no positional arguments");
-        Path image = Path.of(line.required("image"));
+        Path image = InputArguments.image(line.required("image"), name());
         int layers = line.integer("layers", VtcCls.DEFAULT_LAYERS, 1);
         KeepBudget keep = line.value("keep") == null ? KeepBudget.DEFAULT : KeepBudget.parse(line.value("keep"));
         Path out = Path.of(line.value("out", "kept-patches.png"));
+        PictureFile.checkFormat(out);
         try (Llava llava = ModelArguments.load(line, terminal)) {
             PreprocessMode mode = ModelArguments.preprocess(line);
             ClsScoreMap map = ClsScoreMap.measure(llava, image, mode == null ? llava.defaultPreprocess() : mode,
                     layers, keep);
-            PngFile.write(KeptPatchPicture.draw(map), out);
+            PictureFile.write(KeptPatchPicture.draw(map, KeptPatchPicture.title(map, layers, image)), out);
             terminal.out().printf("kept %d of %d patches (K=%d); wrote %s%n", map.kept().length, map.scores().length,
                     layers, out);
         }

@@ -67,10 +67,38 @@ class GenerateCommandTest {
 
     @Test
     void withoutJsonTheTextIsStreamedToStdout() {
+        Cli run = generate("--method", "none", "--quiet");
+        assertEquals(0, run.code(), run.toString());
+        assertEquals(GOLDEN.at("greedy.runs.full.decoded").getAsString() + System.lineSeparator(), run.out());
+        assertEquals("", run.err(), "--quiet: no progress notes");
+    }
+
+    /** Progress goes to stderr even when it is not a terminal (vtc … | tee), never to stdout. */
+    @Test
+    void progressNotesGoToStderrWhenNotATerminal() {
         Cli run = generate("--method", "none");
         assertEquals(0, run.code(), run.toString());
         assertEquals(GOLDEN.at("greedy.runs.full.decoded").getAsString() + System.lineSeparator(), run.out());
-        assertEquals("", run.err(), "no progress output when stderr is not a terminal");
+        assertTrue(run.err().startsWith("loading "), run.err());
+        assertTrue(run.err().contains("visual tokens kept"), run.err());
+    }
+
+    @Test
+    void imageTokenInThePromptSaysTheTemplatePlacesIt() {
+        Cli run = Cli.run("generate", "--model", Cli.TINY.toString(), "--image", Cli.IMAGE1.toString(), "--prompt",
+                "<image>\nWhat is in the picture?");
+        assertEquals(2, run.code(), run.toString());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().contains("already places the image"), run.err());
+        assertTrue(run.err().contains("--template raw"), run.err());
+    }
+
+    @Test
+    void imageUrlSaysDownloadItFirst() {
+        Cli run = Cli.run("generate", "--model", Cli.TINY.toString(), "--image", "https://example.org/cat.jpg",
+                "--prompt", "q");
+        assertEquals(2, run.code(), run.toString());
+        assertTrue(run.err().contains("Download the image first"), run.err());
     }
 
     @Test
@@ -82,7 +110,7 @@ class GenerateCommandTest {
 
     @Test
     void vtcClsLayersBeyondTheFeatureLayerIsAUsageError() {
-        Cli run = generate("--layers", "6");
+        Cli run = generate("--layers", "6", "--quiet");
         assertEquals(2, run.code(), run.toString());
         assertEquals(1, run.err().lines().count(), run.err());
     }
