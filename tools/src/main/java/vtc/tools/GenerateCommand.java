@@ -26,7 +26,7 @@ final class GenerateCommand implements Command {
                 usage: vtc generate --model DIR --image FILE --prompt TEXT [options]
 
                   --model DIR            Hugging Face LLaVA-1.5 directory (config.json, safetensors, tokenizer)
-                  --image FILE           PNG or JPEG
+                  --image FILE           PNG, JPEG, GIF, BMP or TIFF
                   --prompt TEXT          the question; formatted with --template
                   --method M             vtc-cls | fastv | random | uniform | none   (default vtc-cls)
                   --layers K             VTC-CLS: [CLS] layers ending at the feature layer (default 3);
