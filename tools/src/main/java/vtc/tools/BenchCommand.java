@@ -7,10 +7,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import vtc.engine.llava.GenerationOptions;
+import vtc.engine.prune.TokenSelector;
 import vtc.loaders.Llava;
 import vtc.loaders.image.PreprocessMode;
 import vtc.loaders.image.RgbImage;
-import vtc.pruning.PruningMethod;
 
 /**
  * {@code vtc bench}: the paper's efficiency table on this machine. For each keep budget, the
@@ -35,9 +35,11 @@ final class BenchCommand implements Command {
         return """
                 usage: vtc bench --model DIR [--keep 576,256,128,64] [--method vtc-cls] [--runs N] [--output md|csv|json]
 
-                  --keep LIST           keep budgets to time (counts or fractions; a count above N keeps all)
-                  --method M            vtc-cls (default) | fastv | random | uniform
+                  --keep LIST           keep budgets to time (counts or fractions; a count above N keeps all;
+                                        for prumerge+ the official presets 64, 128, other)
+                  --method M            vtc-cls (default) | fastv | prumerge | prumerge+ | random | uniform
                   --layers K            the method's K (default: 3 for vtc-cls, 2 for fastv)
+                  --top T --stride S    prumerge+ with its own T and s: one setting instead of the --keep list
                   --warmup N            untimed rounds over every setting before timing (default 1)
                   --runs N              timed runs per setting (default 5)
                   --max-new-tokens N    tokens generated per run, end-of-sequence ignored (default 32)
@@ -48,6 +50,7 @@ final class BenchCommand implements Command {
                   --preprocess pad|crop, --threads N, --seed S
                   --output FORMAT       table (default), md (Markdown table), csv (median, min, max, mean, stddev of
                                         every figure) or json; --json is --output json
+                """ + ModelArguments.WEIGHT_HELP + """
 
                 Method: the warm-up rounds run every setting untimed (JIT, caches, page cache); then each of the
                 N repetitions runs every setting once, the order rotated by one setting per repetition, so no
@@ -79,19 +82,25 @@ final class BenchCommand implements Command {
         int warmUps = line.integer("warmup", 1, 0);
         String format = outputFormat(line);
         GenerationOptions options = new GenerationOptions(line.integer("max-new-tokens", 32, 1), 0, 1, 0, false);
-        List<String> keeps = List.of(line.value("keep", "576,256,128,64").split(","));
-        List<PruningMethod.Plan> plans = new ArrayList<>();
-        for (String keep : keeps) {
-            plans.add(PruningArguments.plan(line, "vtc-cls", keep.strip()));
+        PruningArguments.Method method = PruningArguments.method(line, "vtc-cls");
+        List<String> labels = new ArrayList<>();
+        List<TokenSelector> selectors = new ArrayList<>();
+        if (method.takes("keep") && line.value("top") == null) {
+            for (String keep : line.value("keep", "576,256,128,64").split(",")) {
+                selectors.add(PruningArguments.selector(line, "vtc-cls", keep.strip()));
+                labels.add(method.cliName + " U=" + keep.strip());
+            }
+        } else {
+            TokenSelector selector = PruningArguments.selector(line, "vtc-cls");
+            selectors.add(selector);
+            labels.add(selector.toString());
         }
-        PruningMethod.Plan none = PruningMethod.NONE.plan(null, null, 0);
         try (Llava llava = ModelArguments.load(line, terminal)) {
             Llava.Request base = request(llava, line).withOptions(options);
             List<InterleavedRuns.Setting> settings = new ArrayList<>();
-            settings.add(new InterleavedRuns.Setting("none", PruningArguments.apply(none, llava, base)));
-            for (int i = 0; i < plans.size(); i++) {
-                String label = plans.get(i).method().cliName() + " U=" + keeps.get(i).strip();
-                settings.add(new InterleavedRuns.Setting(label, PruningArguments.apply(plans.get(i), llava, base)));
+            settings.add(new InterleavedRuns.Setting("none", base));
+            for (int i = 0; i < selectors.size(); i++) {
+                settings.add(new InterleavedRuns.Setting(labels.get(i), base.withSelector(selectors.get(i))));
             }
             List<List<Llava.Result>> results = InterleavedRuns.run(llava, settings, warmUps, runs, terminal);
             BenchReport report = BenchReport.of(settings.stream().map(InterleavedRuns.Setting::label).toList(), results,

@@ -30,7 +30,7 @@ final class BenchReport {
             new Figure("decode_tokens_per_s", "decode tok/s", "%.2f", BenchReport::decodeRate));
 
     /** Figures of one setting. */
-    record Row(String label, int kept, int imageTokens, List<Spread> stages, Spread firstTokenSpeedup,
+    record Row(String label, int kept, int imageRows, int imageTokens, List<Spread> stages, Spread firstTokenSpeedup,
                Spread prefillSpeedup) {
     }
 
@@ -65,7 +65,7 @@ final class BenchReport {
                 prefill[r] = base.get(r).timings().prefillMs() / runsOf.get(r).timings().prefillMs();
             }
             Llava.Result last = runsOf.get(runs - 1);
-            rows.add(new Row(labels.get(s), last.keptIndices().length, last.imageTokens(), stages, Spread.of(ttft),
+            rows.add(new Row(labels.get(s), last.keptIndices().length, last.imageRows(), last.imageTokens(), stages, Spread.of(ttft),
                     Spread.of(prefill)));
         }
         return new BenchReport(rows, runs, warmUps);
@@ -114,7 +114,7 @@ final class BenchReport {
 
     /** One line per setting, every figure as median, min, max, mean and standard deviation. */
     String csv() {
-        List<String> header = new ArrayList<>(List.of("setting", "kept", "image_tokens", "runs"));
+        List<String> header = new ArrayList<>(List.of("setting", "kept", "image_rows", "image_tokens", "runs"));
         List<String> names = new ArrayList<>(STAGES.stream().map(Figure::name).toList());
         names.add("first_token_speedup");
         names.add("prefill_speedup");
@@ -126,7 +126,7 @@ final class BenchReport {
         StringBuilder out = new StringBuilder(String.join(",", header)).append('\n');
         for (Row r : rows) {
             List<String> cells = new ArrayList<>(List.of(quote(r.label()), String.valueOf(r.kept()),
-                    String.valueOf(r.imageTokens()), String.valueOf(runs)));
+                    String.valueOf(r.imageRows()), String.valueOf(r.imageTokens()), String.valueOf(runs)));
             for (Spread s : allSpreads(r)) {
                 for (double v : new double[] {s.median(), s.min(), s.max(), s.mean(), s.stddev()}) {
                     cells.add(String.format(Locale.ROOT, "%.4f", v));
@@ -148,6 +148,7 @@ final class BenchReport {
             JsonObject o = new JsonObject();
             o.addProperty("setting", r.label());
             o.addProperty("kept", r.kept());
+            o.addProperty("image_rows", r.imageRows());
             o.addProperty("image_tokens", r.imageTokens());
             for (int i = 0; i < STAGES.size(); i++) {
                 o.add(STAGES.get(i).name(), json(r.stages().get(i)));

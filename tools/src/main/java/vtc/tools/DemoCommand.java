@@ -80,10 +80,10 @@ final class DemoCommand implements Command {
             o.println();
 
             List<InterleavedRuns.Setting> settings = new ArrayList<>();
-            settings.add(new InterleavedRuns.Setting("none", base.withVisualSelector(new NoPruning())));
+            settings.add(new InterleavedRuns.Setting("none", base.withSelector(new NoPruning())));
             for (int keep : KEEPS) {
                 settings.add(new InterleavedRuns.Setting("vtc-cls K=" + LAYERS + " U=" + keep,
-                        base.withVisualSelector(new VtcCls(LAYERS, KeepBudget.count(keep)))));
+                        base.withSelector(new VtcCls(LAYERS, KeepBudget.count(keep)))));
             }
             for (InterleavedRuns.Setting s : settings) {
                 o.printf("[%s] ", s.label());
@@ -99,8 +99,8 @@ final class DemoCommand implements Command {
             o.println("stage timings in ms, " + report.method() + " (the method of vtc bench):");
             o.print(report.text());
 
-            ClsScoreMap map = ClsScoreMap.measure(llava, image, PreprocessMode.PAD, LAYERS, KeepBudget.count(KEEPS[0]));
-            PictureFile.write(KeptPatchPicture.draw(map, KeptPatchPicture.title(map, LAYERS, image)), out);
+            ClsScoreMap map = ClsScoreMap.measure(llava, image, PreprocessMode.PAD, new VtcCls(LAYERS, KeepBudget.count(KEEPS[0])));
+            PictureFile.write(KeptPatchPicture.draw(map, KeptPatchPicture.title(map, "VTC-CLS K=" + LAYERS, image)), out);
             o.println();
             o.printf("kept-patch picture (VTC-CLS K=%d, U=%d; left kept patches, right [CLS] score ranks): %s%n", LAYERS,
                     KEEPS[0], out.toAbsolutePath());

@@ -52,10 +52,10 @@ final class KeptPatchPicture {
         return out;
     }
 
-    /** The title line: "VTC-CLS  K=3  U=16 of 64 kept  —  cat.jpg". */
-    static String title(ClsScoreMap map, int layers, java.nio.file.Path image) {
-        return String.format("VTC-CLS  K=%d  U=%d of %d kept  —  %s", layers, map.kept().length, map.scores().length,
-                image.getFileName());
+    /** The title line: "VTC-CLS K=3  —  U=16 of 64 patches kept  —  cat.jpg". */
+    static String title(ClsScoreMap map, String method, java.nio.file.Path image) {
+        return String.format("%s  —  U=%d of %d patches kept%s  —  %s", method, map.kept().length, map.scores().length,
+                map.merged() ? " (the others merged into them)" : "", image.getFileName());
     }
 
     /** The heat ramp as a bar from the lowest rank (left) to the highest (right), labelled. */

@@ -60,11 +60,11 @@ class RunCommandsTest {
                 "2", "--threads", "1", "--output", "csv", "--quiet");
         List<String> lines = csv.out().lines().toList();
         assertEquals(3, lines.size(), csv.out());
-        assertTrue(lines.get(0).startsWith("setting,kept,image_tokens,runs,preprocess_ms_median,"), lines.get(0));
+        assertTrue(lines.get(0).startsWith("setting,kept,image_rows,image_tokens,runs,preprocess_ms_median,"), lines.get(0));
         for (String l : lines) {
             assertEquals(lines.get(0).split(",").length, l.split(",").length, l);
         }
-        assertTrue(lines.get(2).startsWith("vtc-cls U=16,16,64,2,"), lines.get(2));
+        assertTrue(lines.get(2).startsWith("vtc-cls U=16,16,16,64,2,"), lines.get(2));
         Cli bad = Cli.run("bench", "--model", Cli.TINY.toString(), "--output", "xml");
         assertEquals(2, bad.code());
     }
