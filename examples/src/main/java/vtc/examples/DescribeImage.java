@@ -13,7 +13,7 @@ public class DescribeImage {
         Path image = Path.of(args.length > 1 ? args[1] : "cat.jpg");
         try (Llava llava = Llava.load(model, 8)) {                    // map once, 8 kernel threads
             var request = Llava.Request.of(image, "What is in the picture?")
-                    .withVisualSelector(new VtcCls(3, KeepBudget.count(64)))  // K = 3 layers, keep U = 64
+                    .withSelector(new VtcCls(3, KeepBudget.count(64)))        // K = 3 layers, keep U = 64
                     .withOptions(GenerationOptions.greedy(128));         // at most 128 new tokens, stop at EOS
             Llava.Result r = llava.generate(request, System.out::print);  // streams text as it is final
             System.out.println();
