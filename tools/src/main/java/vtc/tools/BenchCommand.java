@@ -47,6 +47,8 @@ final class BenchCommand implements Command {
                                         input size, so the benchmark needs no file
                   --prompt TEXT         the question (default "Describe the picture in detail.")
                   --prompt-tokens N     lengthen the question by repeating it until it has at least N tokens
+                  --exif-transpose      turn --image upright by its EXIF orientation, as transformers'
+                                        load_image does (default off, as in the original LLaVA)
                   --preprocess pad|crop, --threads N, --seed S
                   --output FORMAT       table (default), md (Markdown table), csv (median, min, max, mean, stddev of
                                         every figure) or json; --json is --output json
@@ -72,7 +74,7 @@ final class BenchCommand implements Command {
 
     @Override
     public Set<String> flagOptions() {
-        return Set.of("json");
+        return Set.of("json", InputArguments.EXIF_TRANSPOSE);
     }
 
     @Override
@@ -160,7 +162,7 @@ final class BenchCommand implements Command {
         String question = question(llava, line);
         PreprocessMode mode = ModelArguments.preprocess(line);
         if (line.value("image") != null) {
-            return Llava.Request.of(InputArguments.image(line.value("image"), "bench"), question).withPreprocess(mode);
+            return InputArguments.request(llava, InputArguments.image(line.value("image"), "bench"), question, mode, line);
         }
         RgbImage synthetic = syntheticImage(llava.preprocessor().size());
         return Llava.Request.of(llava.preprocessor().preprocess(synthetic, mode == null ? llava.defaultPreprocess() : mode),

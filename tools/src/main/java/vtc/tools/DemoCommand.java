@@ -99,7 +99,7 @@ final class DemoCommand implements Command {
             o.println("stage timings in ms, " + report.method() + " (the method of vtc bench):");
             o.print(report.text());
 
-            ClsScoreMap map = ClsScoreMap.measure(llava, image, PreprocessMode.PAD, new VtcCls(LAYERS, KeepBudget.count(KEEPS[0])));
+            ClsScoreMap map = ClsScoreMap.measure(llava, vtc.loaders.image.ImageFiles.read(image), PreprocessMode.PAD, new VtcCls(LAYERS, KeepBudget.count(KEEPS[0])));
             PictureFile.write(KeptPatchPicture.draw(map, KeptPatchPicture.title(map, "VTC-CLS K=" + LAYERS, image)), out);
             o.println();
             o.printf("kept-patch picture (VTC-CLS K=%d, U=%d; left kept patches, right [CLS] score ranks): %s%n", LAYERS,

@@ -1,6 +1,10 @@
 package vtc.tools;
 
 import java.nio.file.Path;
+import vtc.loaders.Llava;
+import vtc.loaders.image.ImageFiles;
+import vtc.loaders.image.PreprocessMode;
+import vtc.loaders.image.RgbImage;
 
 /**
  * {@code --image FILE} and {@code --prompt TEXT} as a user writes them, with the mistakes a new
@@ -19,6 +23,31 @@ final class InputArguments {
                     + " the image first (e.g. curl -L -o image.jpg '" + value + "') and pass the file");
         }
         return Path.of(value);
+    }
+
+    /** The flag that turns images upright by their EXIF orientation; every command with --image takes it. */
+    static final String EXIF_TRANSPOSE = "exif-transpose";
+
+    /**
+     * The decoded image: as stored (like the original LLaVA), or with {@code --exif-transpose}
+     * turned upright by its EXIF orientation as transformers' {@code load_image} does.
+     */
+    static RgbImage picture(Path image, CommandLine line) {
+        return line.flag(EXIF_TRANSPOSE) ? ImageFiles.readUpright(image) : ImageFiles.read(image);
+    }
+
+    /**
+     * A request for {@code image}: the library reads the file itself unless {@code --exif-transpose}
+     * asks for the upright picture, which is then decoded and preprocessed here.
+     *
+     * @param mode pad or crop, or null for the checkpoint's default
+     */
+    static Llava.Request request(Llava llava, Path image, String question, PreprocessMode mode, CommandLine line) {
+        if (!line.flag(EXIF_TRANSPOSE)) {
+            return Llava.Request.of(image, question).withPreprocess(mode);
+        }
+        return Llava.Request.of(llava.preprocessor().preprocess(picture(image, line),
+                mode == null ? llava.defaultPreprocess() : mode), question);
     }
 
     /**

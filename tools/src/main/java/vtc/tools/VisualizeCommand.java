@@ -31,6 +31,8 @@ final class VisualizeCommand implements Command {
                   --keep U               vtc-cls: patches kept, a count or a fraction (default 64);
                                          prumerge+: the official presets (N = 576 only)
                   --top T --stride S     prumerge+: T top tokens and a grid of stride S
+                  --exif-transpose       turn the image upright by its EXIF orientation, as transformers'
+                                         load_image does (default off, as in the original LLaVA)
                   --preprocess pad|crop  default: the checkpoint's image_aspect_ratio
                   --out FILE             default kept-patches.png; the extension picks the format (.png, .jpg)
                   --threads N            kernel threads
@@ -53,7 +55,7 @@ final class VisualizeCommand implements Command {
 
     @Override
     public Set<String> flagOptions() {
-        return Set.of();
+        return Set.of(InputArguments.EXIF_TRANSPOSE);
     }
 
     @Override
@@ -70,7 +72,7 @@ final class VisualizeCommand implements Command {
         PictureFile.checkFormat(out);
         try (Llava llava = ModelArguments.load(line, terminal)) {
             PreprocessMode mode = ModelArguments.preprocess(line);
-            ClsScoreMap map = ClsScoreMap.measure(llava, image, mode == null ? llava.defaultPreprocess() : mode,
+            ClsScoreMap map = ClsScoreMap.measure(llava, InputArguments.picture(image, line), mode == null ? llava.defaultPreprocess() : mode,
                     selector);
             PictureFile.write(KeptPatchPicture.draw(map, KeptPatchPicture.title(map, selector.toString(), image)), out);
             terminal.out().printf("kept %d of %d patches (%s); wrote %s%n", map.kept().length, map.scores().length,
