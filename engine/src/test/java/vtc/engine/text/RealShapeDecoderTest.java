@@ -56,7 +56,7 @@ class RealShapeDecoderTest {
         for (int t = 0; t < PROMPT; t++) {
             decoder.embed(IDS[t], x, t * d);
         }
-        decoder.prefill(cache, x, PROMPT, range(PROMPT), null, 0, 0, null);
+        decoder.prefill(cache, new PromptRows(x, range(PROMPT), PROMPT, d), null);
         float[] prompt = decoder.logitsAll(x, PROMPT);
         int v = CONFIG.vocabSize();
         for (int t = 0; t < PROMPT; t++) {

@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import vtc.engine.text.DecodeState;
 import vtc.engine.text.KvCache;
 import vtc.engine.text.LlamaDecoder;
+import vtc.engine.text.PromptRows;
 import vtc.loaders.checkpoint.WeightPrecision;
 
 /**
@@ -79,7 +80,8 @@ public class DecodeBenchmark {
         for (int i = 0; i < context; i++) {
             positions[i] = i;
         }
-        decoder.prefill(cache, bench.decoderRows(context, 4), context, positions, null, 0, 0, null);
+        decoder.prefill(cache, new PromptRows(bench.decoderRows(context, 4), positions, context,
+                decoder.config().hiddenSize()), null);
         state = decoder.decodeState(cache);
         position = context;
         token = 1;

@@ -22,6 +22,7 @@ import vtc.engine.tensor.WeightMatrix;
 import vtc.engine.text.LlamaLayerWeights;
 import vtc.engine.text.LlamaWeights;
 import vtc.engine.vision.ClipLayerWeights;
+import vtc.engine.vision.ClipQueryKeyWeights;
 import vtc.engine.vision.ClipVisionWeights;
 import vtc.loaders.safetensors.WeightStorage;
 
@@ -110,7 +111,25 @@ final class LlavaWeightsBinder {
                 vector(emb + "class_embedding"),
                 matrix(emb + "position_embedding.weight"),
                 vector(VISION + "pre_layrnorm.weight"), vector(VISION + "pre_layrnorm.bias"),
-                List.copyOf(layers));
+                List.copyOf(layers), lastLayerQueryKey());
+    }
+
+    /**
+     * The last encoder layer's layer_norm1, q_proj and k_proj (PruMerge scores patches with them;
+     * LLaVA's features never need them): bound when the checkpoint holds all six, else null.
+     */
+    private ClipQueryKeyWeights lastLayerQueryKey() {
+        String p = VISION + "encoder.layers." + (config.vision().numHiddenLayers() - 1) + ".";
+        String attn = p + "self_attn.";
+        String[] names = {p + "layer_norm1.weight", p + "layer_norm1.bias", attn + "q_proj.weight", attn + "q_proj.bias",
+                attn + "k_proj.weight", attn + "k_proj.bias"};
+        for (String name : names) {
+            if (!tensors.contains(naming.stored(name))) {
+                return null;
+            }
+        }
+        return new ClipQueryKeyWeights(vector(names[0]), vector(names[1]), matrix(names[2]), vector(names[3]),
+                matrix(names[4]), vector(names[5]));
     }
 
     private ClipLayerWeights visionLayer(String p) {

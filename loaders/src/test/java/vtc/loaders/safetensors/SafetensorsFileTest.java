@@ -86,7 +86,9 @@ class SafetensorsFileTest {
     @Test
     void tensorsBeyondTwoGigabytesAreReachable() throws IOException {
         long far = (1L << 31) + 8;
+        // The filler covers the bytes in between: safetensors files may have no gaps (the file stays sparse).
         String header = "{\"near\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                + "\"filler\":{\"dtype\":\"U8\",\"shape\":[" + (far - 4) + "],\"data_offsets\":[4," + far + "]},"
                 + "\"far\":{\"dtype\":\"F32\",\"shape\":[1,2],\"data_offsets\":[" + far + "," + (far + 8) + "]}}";
         Path file = RawSafetensors.write(tmp.resolve("big.safetensors"), header, RawSafetensors.f32(1f));
         long dataStart = 8 + header.length();
