@@ -1,10 +1,5 @@
 package vtc.loaders.checkpoint;
 
-import static vtc.loaders.checkpoint.RequiredTensors.EMBED_TOKENS;
-import static vtc.loaders.checkpoint.RequiredTensors.LM_HEAD;
-import static vtc.loaders.checkpoint.RequiredTensors.PROJECTOR;
-import static vtc.loaders.checkpoint.RequiredTensors.TEXT;
-import static vtc.loaders.checkpoint.RequiredTensors.VISION;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -101,16 +96,15 @@ final class LlavaWeightsBinder {
     }
 
     private ClipVisionWeights vision() {
-        String emb = VISION + "embeddings.";
         List<ClipLayerWeights> layers = new ArrayList<>();
         for (int i = 0; i < config.featureHiddenIndex(); i++) {
-            layers.add(visionLayer(VISION + "encoder.layers." + i + "."));
+            layers.add(visionLayer(TensorNames.ClipLayer.of(i)));
         }
         return new ClipVisionWeights(
-                matrix(emb + "patch_embedding.weight"),
-                vector(emb + "class_embedding"),
-                matrix(emb + "position_embedding.weight"),
-                vector(VISION + "pre_layrnorm.weight"), vector(VISION + "pre_layrnorm.bias"),
+                matrix(TensorNames.PATCH_EMBEDDING),
+                vector(TensorNames.CLASS_EMBEDDING),
+                matrix(TensorNames.POSITION_EMBEDDING),
+                vector(TensorNames.PRE_LAYERNORM_WEIGHT), vector(TensorNames.PRE_LAYERNORM_BIAS),
                 List.copyOf(layers), lastLayerQueryKey());
     }
 
@@ -119,55 +113,49 @@ final class LlavaWeightsBinder {
      * LLaVA's features never need them): bound when the checkpoint holds all six, else null.
      */
     private ClipQueryKeyWeights lastLayerQueryKey() {
-        String p = VISION + "encoder.layers." + (config.vision().numHiddenLayers() - 1) + ".";
-        String attn = p + "self_attn.";
-        String[] names = {p + "layer_norm1.weight", p + "layer_norm1.bias", attn + "q_proj.weight", attn + "q_proj.bias",
-                attn + "k_proj.weight", attn + "k_proj.bias"};
-        for (String name : names) {
+        TensorNames.ClipLayer n = TensorNames.ClipLayer.of(config.vision().numHiddenLayers() - 1);
+        for (String name : new String[] {n.layerNorm1Weight(), n.layerNorm1Bias(), n.qWeight(), n.qBias(),
+                n.kWeight(), n.kBias()}) {
             if (!tensors.contains(naming.stored(name))) {
                 return null;
             }
         }
-        return new ClipQueryKeyWeights(vector(names[0]), vector(names[1]), matrix(names[2]), vector(names[3]),
-                matrix(names[4]), vector(names[5]));
+        return new ClipQueryKeyWeights(vector(n.layerNorm1Weight()), vector(n.layerNorm1Bias()), matrix(n.qWeight()),
+                vector(n.qBias()), matrix(n.kWeight()), vector(n.kBias()));
     }
 
-    private ClipLayerWeights visionLayer(String p) {
-        String attn = p + "self_attn.";
+    private ClipLayerWeights visionLayer(TensorNames.ClipLayer n) {
         return new ClipLayerWeights(
-                vector(p + "layer_norm1.weight"), vector(p + "layer_norm1.bias"),
-                linear(attn + "q_proj.weight"), vector(attn + "q_proj.bias"),
-                linear(attn + "k_proj.weight"), vector(attn + "k_proj.bias"),
-                linear(attn + "v_proj.weight"), vector(attn + "v_proj.bias"),
-                linear(attn + "out_proj.weight"), vector(attn + "out_proj.bias"),
-                vector(p + "layer_norm2.weight"), vector(p + "layer_norm2.bias"),
-                linear(p + "mlp.fc1.weight"), vector(p + "mlp.fc1.bias"),
-                linear(p + "mlp.fc2.weight"), vector(p + "mlp.fc2.bias"));
+                vector(n.layerNorm1Weight()), vector(n.layerNorm1Bias()),
+                linear(n.qWeight()), vector(n.qBias()),
+                linear(n.kWeight()), vector(n.kBias()),
+                linear(n.vWeight()), vector(n.vBias()),
+                linear(n.outWeight()), vector(n.outBias()),
+                vector(n.layerNorm2Weight()), vector(n.layerNorm2Bias()),
+                linear(n.fc1Weight()), vector(n.fc1Bias()),
+                linear(n.fc2Weight()), vector(n.fc2Bias()));
     }
 
     private ProjectorWeights projector() {
         boolean bias = config.multimodalProjectorBias();
         return new ProjectorWeights(
-                linear(PROJECTOR + "linear_1.weight"), bias ? vector(PROJECTOR + "linear_1.bias") : null,
-                linear(PROJECTOR + "linear_2.weight"), bias ? vector(PROJECTOR + "linear_2.bias") : null);
+                linear(TensorNames.PROJECTOR_1_WEIGHT), bias ? vector(TensorNames.PROJECTOR_1_BIAS) : null,
+                linear(TensorNames.PROJECTOR_2_WEIGHT), bias ? vector(TensorNames.PROJECTOR_2_BIAS) : null);
     }
 
     private LlamaWeights text() {
         List<LlamaLayerWeights> layers = new ArrayList<>();
         for (int i = 0; i < config.text().numHiddenLayers(); i++) {
-            String p = TEXT + "layers." + i + ".";
-            layers.add(new LlamaLayerWeights(
-                    vector(p + "input_layernorm.weight"),
-                    linear(p + "self_attn.q_proj.weight"), linear(p + "self_attn.k_proj.weight"),
-                    linear(p + "self_attn.v_proj.weight"), linear(p + "self_attn.o_proj.weight"),
-                    vector(p + "post_attention_layernorm.weight"),
-                    linear(p + "mlp.gate_proj.weight"), linear(p + "mlp.up_proj.weight"),
-                    linear(p + "mlp.down_proj.weight")));
+            TensorNames.LlamaLayer n = TensorNames.LlamaLayer.of(i);
+            layers.add(new LlamaLayerWeights(vector(n.inputNorm()),
+                    linear(n.q()), linear(n.k()), linear(n.v()), linear(n.o()),
+                    vector(n.postAttentionNorm()),
+                    linear(n.gate()), linear(n.up()), linear(n.down())));
         }
-        WeightMatrix embed = matrix(EMBED_TOKENS);
+        WeightMatrix embed = matrix(TensorNames.EMBED_TOKENS);
         // Tied embeddings share one matrix even when a checkpoint also stores a copy of the head.
-        WeightMatrix head = config.text().tieWordEmbeddings() ? embed : linear(LM_HEAD);
-        return new LlamaWeights(embed, List.copyOf(layers), vector(TEXT + "norm.weight"), head);
+        WeightMatrix head = config.text().tieWordEmbeddings() ? embed : linear(TensorNames.LM_HEAD);
+        return new LlamaWeights(embed, List.copyOf(layers), vector(TensorNames.FINAL_NORM), head);
     }
 
     /**

@@ -12,11 +12,9 @@ import vtc.engine.vision.ClipVisionConfig;
  */
 public final class RequiredTensors {
 
-    static final String VISION = "vision_tower.vision_model.";
-    static final String PROJECTOR = "multi_modal_projector.";
-    static final String TEXT = "language_model.model.";
-    static final String EMBED_TOKENS = TEXT + "embed_tokens.weight";
-    static final String LM_HEAD = "language_model.lm_head.weight";
+    /** The token embedding's name (the naming of a checkpoint is judged by where it lives). */
+    static final String EMBED_TOKENS = TensorNames.EMBED_TOKENS;
+    static final String LM_HEAD = TensorNames.LM_HEAD;
 
     private RequiredTensors() {
     }
@@ -34,48 +32,53 @@ public final class RequiredTensors {
         ClipVisionConfig v = config.vision();
         long d = v.hiddenSize();
         long p = v.patchSize();
-        String emb = VISION + "embeddings.";
-        out.add(required(emb + "patch_embedding.weight", d, v.numChannels(), p, p));
-        out.add(required(emb + "class_embedding", d));
-        out.add(required(emb + "position_embedding.weight", v.numPatches() + 1, d));
-        out.add(required(VISION + "pre_layrnorm.weight", d));
-        out.add(required(VISION + "pre_layrnorm.bias", d));
+        out.add(required(TensorNames.PATCH_EMBEDDING, d, v.numChannels(), p, p));
+        out.add(required(TensorNames.CLASS_EMBEDDING, d));
+        out.add(required(TensorNames.POSITION_EMBEDDING, v.numPatches() + 1, d));
+        out.add(required(TensorNames.PRE_LAYERNORM_WEIGHT, d));
+        out.add(required(TensorNames.PRE_LAYERNORM_BIAS, d));
         int neededLayers = config.featureHiddenIndex();
         for (int i = 0; i < v.numHiddenLayers(); i++) {
-            visionLayer(VISION + "encoder.layers." + i + ".", d, v.intermediateSize(), i < neededLayers, out);
+            visionLayer(TensorNames.ClipLayer.of(i), d, v.intermediateSize(), i < neededLayers, out);
         }
-        out.add(new ExpectedTensor(VISION + "post_layernorm.weight", new long[] {d}, false));
-        out.add(new ExpectedTensor(VISION + "post_layernorm.bias", new long[] {d}, false));
+        out.add(new ExpectedTensor(TensorNames.POST_LAYERNORM_WEIGHT, new long[] {d}, false));
+        out.add(new ExpectedTensor(TensorNames.POST_LAYERNORM_BIAS, new long[] {d}, false));
     }
 
-    private static void visionLayer(String prefix, long d, long mlp, boolean required, List<ExpectedTensor> out) {
-        vectorPair(prefix + "layer_norm1", d, required, out);
-        for (String proj : new String[] {"q_proj", "k_proj", "v_proj", "out_proj"}) {
-            out.add(new ExpectedTensor(prefix + "self_attn." + proj + ".weight", new long[] {d, d}, required));
-            out.add(new ExpectedTensor(prefix + "self_attn." + proj + ".bias", new long[] {d}, required));
-        }
-        vectorPair(prefix + "layer_norm2", d, required, out);
-        out.add(new ExpectedTensor(prefix + "mlp.fc1.weight", new long[] {mlp, d}, required));
-        out.add(new ExpectedTensor(prefix + "mlp.fc1.bias", new long[] {mlp}, required));
-        out.add(new ExpectedTensor(prefix + "mlp.fc2.weight", new long[] {d, mlp}, required));
-        out.add(new ExpectedTensor(prefix + "mlp.fc2.bias", new long[] {d}, required));
-    }
-
-    private static void vectorPair(String prefix, long d, boolean required, List<ExpectedTensor> out) {
-        out.add(new ExpectedTensor(prefix + ".weight", new long[] {d}, required));
-        out.add(new ExpectedTensor(prefix + ".bias", new long[] {d}, required));
+    /** In the order checkpoints store them (and {@code make-model} writes them). */
+    private static void visionLayer(TensorNames.ClipLayer n, long d, long mlp, boolean required,
+                                    List<ExpectedTensor> out) {
+        long[] vector = {d};
+        long[] square = {d, d};
+        out.add(new ExpectedTensor(n.layerNorm1Weight(), vector, required));
+        out.add(new ExpectedTensor(n.layerNorm1Bias(), vector, required));
+        out.add(new ExpectedTensor(n.qWeight(), square, required));
+        out.add(new ExpectedTensor(n.qBias(), vector, required));
+        out.add(new ExpectedTensor(n.kWeight(), square, required));
+        out.add(new ExpectedTensor(n.kBias(), vector, required));
+        out.add(new ExpectedTensor(n.vWeight(), square, required));
+        out.add(new ExpectedTensor(n.vBias(), vector, required));
+        out.add(new ExpectedTensor(n.outWeight(), square, required));
+        out.add(new ExpectedTensor(n.outBias(), vector, required));
+        out.add(new ExpectedTensor(n.layerNorm2Weight(), vector, required));
+        out.add(new ExpectedTensor(n.layerNorm2Bias(), vector, required));
+        out.add(new ExpectedTensor(n.fc1Weight(), new long[] {mlp, d}, required));
+        out.add(new ExpectedTensor(n.fc1Bias(), new long[] {mlp}, required));
+        out.add(new ExpectedTensor(n.fc2Weight(), new long[] {d, mlp}, required));
+        out.add(new ExpectedTensor(n.fc2Bias(), vector, required));
     }
 
     private static void projector(LlavaConfig config, List<ExpectedTensor> out) {
         long in = config.vision().hiddenSize();
         long h = config.text().hiddenSize();
-        out.add(required(PROJECTOR + "linear_1.weight", h, in));
-        if (config.multimodalProjectorBias()) {
-            out.add(required(PROJECTOR + "linear_1.bias", h));
+        boolean bias = config.multimodalProjectorBias();
+        out.add(required(TensorNames.PROJECTOR_1_WEIGHT, h, in));
+        if (bias) {
+            out.add(required(TensorNames.PROJECTOR_1_BIAS, h));
         }
-        out.add(required(PROJECTOR + "linear_2.weight", h, h));
-        if (config.multimodalProjectorBias()) {
-            out.add(required(PROJECTOR + "linear_2.bias", h));
+        out.add(required(TensorNames.PROJECTOR_2_WEIGHT, h, h));
+        if (bias) {
+            out.add(required(TensorNames.PROJECTOR_2_BIAS, h));
         }
     }
 
@@ -84,21 +87,21 @@ public final class RequiredTensors {
         long q = (long) t.numAttentionHeads() * t.headDim();
         long kv = (long) t.numKeyValueHeads() * t.headDim();
         long mlp = t.intermediateSize();
-        out.add(required(EMBED_TOKENS, t.vocabSize(), h));
+        out.add(required(TensorNames.EMBED_TOKENS, t.vocabSize(), h));
         for (int i = 0; i < t.numHiddenLayers(); i++) {
-            String prefix = TEXT + "layers." + i + ".";
-            out.add(required(prefix + "input_layernorm.weight", h));
-            out.add(required(prefix + "self_attn.q_proj.weight", q, h));
-            out.add(required(prefix + "self_attn.k_proj.weight", kv, h));
-            out.add(required(prefix + "self_attn.v_proj.weight", kv, h));
-            out.add(required(prefix + "self_attn.o_proj.weight", h, q));
-            out.add(required(prefix + "post_attention_layernorm.weight", h));
-            out.add(required(prefix + "mlp.gate_proj.weight", mlp, h));
-            out.add(required(prefix + "mlp.up_proj.weight", mlp, h));
-            out.add(required(prefix + "mlp.down_proj.weight", h, mlp));
+            TensorNames.LlamaLayer n = TensorNames.LlamaLayer.of(i);
+            out.add(required(n.inputNorm(), h));
+            out.add(required(n.q(), q, h));
+            out.add(required(n.k(), kv, h));
+            out.add(required(n.v(), kv, h));
+            out.add(required(n.o(), h, q));
+            out.add(required(n.postAttentionNorm(), h));
+            out.add(required(n.gate(), mlp, h));
+            out.add(required(n.up(), mlp, h));
+            out.add(required(n.down(), h, mlp));
         }
-        out.add(required(TEXT + "norm.weight", h));
-        out.add(new ExpectedTensor(LM_HEAD, new long[] {t.vocabSize(), h}, !t.tieWordEmbeddings()));
+        out.add(required(TensorNames.FINAL_NORM, h));
+        out.add(new ExpectedTensor(TensorNames.LM_HEAD, new long[] {t.vocabSize(), h}, !t.tieWordEmbeddings()));
     }
 
     private static ExpectedTensor required(String name, long... shape) {
