@@ -26,6 +26,7 @@ public final class LlavaModel {
     private final ClipVisionTower vision;
     private final MultiModalProjector projector;
     private final LlamaDecoder decoder;
+    private final MemoryAdmission admission = new MemoryAdmission();
 
     /** @param parallel the worker pool every kernel of this model uses, sized by the caller */
     public LlavaModel(LlavaConfig config, LlavaWeights weights, Parallel parallel) {
@@ -70,6 +71,14 @@ public final class LlavaModel {
     /** Runs one request; {@code listener} (may be null) hears each token as it is chosen. */
     public GenerationResult generate(GenerationRequest request, TokenListener listener) {
         int imagePosition = validate(request);
+        RequestMemory memory = RequestMemory.of(config, request.promptIds().length, request.options().maxNewTokens());
+        try (MemoryAdmission.Ticket admitted = admission.admit(memory.bytes(), memory.describe())) {
+            return run(request, listener, imagePosition);
+        }
+    }
+
+    /** The stages of a request that has been checked and admitted. */
+    private GenerationResult run(GenerationRequest request, TokenListener listener, int imagePosition) {
         GenerationOptions options = request.options();
         int n = config.vision().numPatches();
 
@@ -78,6 +87,7 @@ public final class LlavaModel {
         VisualTokenSelector.Selection selection =
                 request.visualSelector() == null ? null : request.visualSelector().begin(visionShape());
         float[] features = vision.patchFeatures(request.pixelValues(), selection, null);
+        FiniteValues.require(features, features.length, NonFiniteValuesException.Stage.VISION_FEATURES);
         long visionDone = System.nanoTime();
 
         int[] kept = selection == null ? allIndices(n) : checkedKeep(selection.keep(), n, request.visualSelector());
@@ -85,6 +95,7 @@ public final class LlavaModel {
         long pruneDone = System.nanoTime();
 
         float[] imageTokens = projector.project(features, kept.length);
+        FiniteValues.require(imageTokens, kept.length * config.text().hiddenSize(), NonFiniteValuesException.Stage.IMAGE_TOKENS);
         float[] x = embedPrompt(request.promptIds(), imageTokens, kept.length);
         int promptRows = request.promptIds().length - 1 + kept.length;
         int[] positions = allIndices(promptRows);
@@ -93,6 +104,7 @@ public final class LlavaModel {
         PrefillResult prefill = decoder.prefill(cache, x, promptRows, positions, fastv, imagePosition, kept.length, null);
         float[] logits = new float[config.text().vocabSize()];
         decoder.logits(x, prefill.rows() - 1, logits);
+        FiniteValues.require(logits, logits.length, NonFiniteValuesException.Stage.LOGITS);
         long prefillDone = System.nanoTime();
 
         int[] generated = decode(cache, logits, promptRows, options, listener);
@@ -163,6 +175,7 @@ public final class LlavaModel {
                 break;
             }
             logits = state.next(token, promptRows + count - 1);
+            FiniteValues.require(logits, logits.length, NonFiniteValuesException.Stage.LOGITS);
         }
         return Arrays.copyOf(generated, count);
     }
@@ -175,6 +188,7 @@ public final class LlavaModel {
             throw new InvalidRequestException("pixel values hold " + request.pixelValues().length
                     + " floats, the vision tower needs [" + channels + ", " + size + ", " + size + "]");
         }
+        FiniteValues.require(request.pixelValues(), request.pixelValues().length, NonFiniteValuesException.Stage.PIXEL_VALUES);
         int[] ids = request.promptIds();
         int imagePosition = imagePosition(ids);
         int vocab = config.text().vocabSize();
@@ -200,16 +214,16 @@ public final class LlavaModel {
         return imagePosition;
     }
 
-    /** A request whose KV cache cannot be allocated is refused here, not by an OutOfMemoryError mid-way. */
+    /**
+     * A KV cache row of one layer is one Java array, so its length is bounded whatever the heap;
+     * whether the memory is there is {@link MemoryAdmission}'s question, asked in {@link #generate}.
+     */
     private void checkCacheFits(long positions) {
         LlamaConfig text = config.text();
-        int kvDim = text.numKeyValueHeads() * text.headDim();
-        long bytes = KvCache.bytes(text.numHiddenLayers(), kvDim, positions);
-        long heap = Runtime.getRuntime().maxMemory();
-        if (positions * kvDim > Integer.MAX_VALUE - 8 || bytes > heap) {
-            throw new InvalidRequestException(String.format(
-                    "the KV cache for %d positions needs %.1f GB, more than the heap's %.1f GB; ask for fewer new tokens",
-                    positions, bytes / 1e9, heap / 1e9));
+        long kvDim = (long) text.numKeyValueHeads() * text.headDim();
+        if (positions * kvDim > Integer.MAX_VALUE - 8) {
+            throw new InvalidRequestException("the KV cache for " + positions + " positions needs "
+                    + positions * kvDim + " floats per layer, more than one Java array holds; ask for fewer new tokens");
         }
     }
 
