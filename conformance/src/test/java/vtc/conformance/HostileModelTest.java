@@ -231,7 +231,7 @@ class HostileModelTest {
     }
 
     /** Runs a request on a model whose tensor {@code poisoned} holds a NaN, expecting {@code stage}. */
-    private void assertStage(Stage stage, String poisoned, DType dtype, vtc.engine.prune.VisualTokenSelector selector)
+    private void assertStage(Stage stage, String poisoned, DType dtype, vtc.engine.prune.TokenSelector selector)
             throws IOException {
         Path model = copyModel("nan-" + stage + "-" + dtype + "-" + (selector != null), config -> { },
                 Map.of(poisoned, values -> {
@@ -241,7 +241,7 @@ class HostileModelTest {
                 }), dtype);
         try (Llava llava = Llava.load(model, 1)) {
             NonFiniteValuesException e = assertThrows(NonFiniteValuesException.class,
-                    () -> llava.generate(request(llava, 3).withVisualSelector(selector), null));
+                    () -> llava.generate(request(llava, 3).withSelector(selector), null));
             if (stage != null) {
                 assertEquals(stage, e.stage(), e.getMessage());
             }

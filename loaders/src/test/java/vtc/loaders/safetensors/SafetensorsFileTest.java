@@ -47,11 +47,15 @@ class SafetensorsFileTest {
     }
 
     @Test
-    void tensorsAreReadOnlyViewsOfTheMapping() {
+    void tensorsAreReadOnlyViewsOfTheLoadedBytes() {
+        try (SafetensorsFile mapped = SafetensorsFile.open(TINY, WeightStorage.MAPPED)) {
+            assertTrue(mapped.segment("language_model.model.norm.weight").isMapped());
+        }
         try (SafetensorsFile file = SafetensorsFile.open(TINY)) {
+            assertEquals(WeightStorage.IN_MEMORY, file.storage());
             MemorySegment seg = file.segment("language_model.model.norm.weight");
             assertTrue(seg.isReadOnly());
-            assertTrue(seg.isMapped());
+            assertTrue(!seg.isMapped(), "by default the file is copied into owned memory, not mapped");
             assertEquals(96 * 4, seg.byteSize());
             WeightMatrix patch = file.matrix("vision_tower.vision_model.embeddings.patch_embedding.weight", 64, 588);
             assertEquals(DType.F32, patch.dtype());
