@@ -8,8 +8,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import vtc.engine.llava.GenerationOptions;
+import vtc.engine.llava.Timings;
 import vtc.engine.prune.TokenSelector;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 import vtc.loaders.image.PreprocessMode;
 import vtc.loaders.image.RgbImage;
 
@@ -71,7 +72,7 @@ final class BenchCommand implements Command {
     }
 
     /** Mean stage timings of one setting. */
-    private record Row(String label, int kept, int imageRows, int imageTokens, Llava.StageTimings mean,
+    private record Row(String label, int kept, int imageRows, int imageTokens, Timings mean,
                        double tokensPerSecond) {
     }
 
@@ -158,18 +159,19 @@ final class BenchCommand implements Command {
         for (int r = 0; r < runs; r++) {
             terminal.progress("  " + label + " run " + (r + 1) + "/" + runs);
             last = llava.generate(request, null);
-            var t = last.timings();
+            var t = last.generation().timings();
             sum[0] += t.preprocessMs();
             sum[1] += t.visionMs();
             sum[2] += t.pruneMs();
             sum[3] += t.prefillMs();
             sum[4] += t.decodeMs();
-            int steps = last.generatedIds().length - 1;
+            int steps = last.generation().generatedIds().length - 1;
             tokensPerSecond += steps > 0 && t.decodeMs() > 0 ? steps / (t.decodeMs() / 1000) : 0;
         }
-        Llava.StageTimings mean = new Llava.StageTimings(sum[0] / runs, sum[1] / runs, sum[2] / runs, sum[3] / runs,
+        Timings mean = new Timings(sum[0] / runs, sum[1] / runs, sum[2] / runs, sum[3] / runs,
                 sum[4] / runs);
-        return new Row(label, last.keptIndices().length, last.imageRows(), last.imageTokens(), mean, tokensPerSecond / runs);
+        var g = last.generation();
+        return new Row(label, g.keptIndices().length, g.imageRows(), g.imageTokens(), mean, tokensPerSecond / runs);
     }
 
     private static TextTable table(List<Row> rows) {

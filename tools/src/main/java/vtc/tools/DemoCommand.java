@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import vtc.engine.llava.GenerationOptions;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 import vtc.loaders.image.PreprocessMode;
 import vtc.pruning.KeepBudget;
 import vtc.pruning.NoPruning;
@@ -96,11 +96,12 @@ final class DemoCommand implements Command {
                 o.printf("[%s] ", s.label());
                 Llava.Result r = llava.generate(s.request(), text -> o.print(text.replace("\n", "\\n")));
                 o.println();
-                var t = r.timings();
+                var g = r.generation();
+                var t = g.timings();
                 if (Double.isNaN(baselinePrefill)) {
                     baselinePrefill = t.prefillMs();
                 }
-                table.row(s.label(), r.keptIndices().length + "/" + r.imageTokens(), t.preprocessMs(), t.visionMs(),
+                table.row(s.label(), g.keptIndices().length + "/" + g.imageTokens(), t.preprocessMs(), t.visionMs(),
                         t.pruneMs(), t.prefillMs(), t.decodeMs(), String.format("%.2fx", baselinePrefill / t.prefillMs()));
             }
             o.println();

@@ -2,7 +2,7 @@ package vtc.tools;
 
 import java.nio.file.Path;
 import java.util.Set;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 import vtc.loaders.image.PreprocessMode;
 
 /** {@code --model DIR --threads N}: the model a command runs, loaded through the library facade. */

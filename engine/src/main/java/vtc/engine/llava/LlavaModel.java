@@ -99,7 +99,7 @@ public final class LlavaModel {
         int[] generated = decode(cache, logits, promptRows, options, listener);
         long decodeDone = System.nanoTime();
 
-        Timings timings = new Timings(millis(start, visionDone), millis(visionDone, pruneDone),
+        Timings timings = new Timings(0, millis(start, visionDone), millis(visionDone, pruneDone),
                 millis(pruneDone, prefillDone), millis(prefillDone, decodeDone));
         return new GenerationResult(request.promptIds().clone(), config.vision().numPatches(),
                 reachedTheEnd.patches(), reachedTheEnd.count(), generated, timings);

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import vtc.engine.llava.LlavaModel;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 import vtc.loaders.image.PixelValues;
 
 /**
