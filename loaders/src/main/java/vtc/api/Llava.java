@@ -10,10 +10,12 @@ import vtc.engine.llava.GenerationResult;
 import vtc.engine.llava.InvalidRequestException;
 import vtc.engine.llava.LlavaConfig;
 import vtc.engine.llava.LlavaModel;
+import vtc.engine.llava.PrefixCache;
 import vtc.engine.llava.PromptTemplate;
 import vtc.engine.prune.TokenSelector;
 import vtc.loaders.LoadException;
 import vtc.loaders.checkpoint.LlavaCheckpoint;
+import vtc.loaders.checkpoint.WeightOptions;
 import vtc.loaders.image.ImagePreprocessor;
 import vtc.loaders.image.PixelValues;
 import vtc.loaders.image.PreprocessMode;
@@ -23,7 +25,7 @@ import vtc.loaders.tokenizer.Tokenizers;
 
 /**
  * A LLaVA-1.5 model ready to answer questions about images: load once, call {@link #generate}
- * from as many threads as you like, {@link #close} to unmap the weights.
+ * from as many threads as you like, {@link #close} to free the weights.
  *
  * <pre>{@code
  * try (Llava llava = Llava.load(Path.of("llava-1.5-7b-hf"), 8)) {
@@ -41,12 +43,13 @@ public final class Llava implements AutoCloseable {
     private final Parallel parallel;
     private final LlavaModel model;
 
-    private Llava(LlavaCheckpoint checkpoint, Tokenizer tokenizer, ImagePreprocessor preprocessor, Parallel parallel) {
+    private Llava(LlavaCheckpoint checkpoint, Tokenizer tokenizer, ImagePreprocessor preprocessor, Parallel parallel,
+                  PrefixCache prefixCache) {
         this.checkpoint = checkpoint;
         this.tokenizer = tokenizer;
         this.preprocessor = preprocessor;
         this.parallel = parallel;
-        this.model = new LlavaModel(checkpoint.config(), checkpoint.weights(), parallel);
+        this.model = new LlavaModel(checkpoint.config(), checkpoint.weights(), parallel, prefixCache);
     }
 
     /**
@@ -56,16 +59,40 @@ public final class Llava implements AutoCloseable {
      * @throws LoadException naming the file (and field or tensor) that cannot be used
      */
     public static Llava load(Path modelDir, int threads) {
+        return load(modelDir, threads, WeightOptions.DEFAULT);
+    }
+
+    /**
+     * {@link #load(Path, int)} with weights held as {@code weights} says: in owned memory or
+     * mapped, as stored or quantized to Q8_0.
+     */
+    public static Llava load(Path modelDir, int threads, WeightOptions weights) {
+        return load(modelDir, threads, weights, 0);
+    }
+
+    /**
+     * {@link #load(Path, int, WeightOptions)} that also keeps, for follow-up questions about the
+     * same image, the prompt up to the end of its image tokens (KV cache and kept patches) for
+     * selectors that read the image alone (not FastV): a follow-up skips the ViT and the image's
+     * prompt pass. Least recently used prompts are dropped beyond {@code prefixCacheBytes}.
+     *
+     * @param prefixCacheBytes the cache's budget in bytes; 0 keeps nothing (the default)
+     */
+    public static Llava load(Path modelDir, int threads, WeightOptions weights, long prefixCacheBytes) {
+        if (prefixCacheBytes < 0) {
+            throw new IllegalArgumentException("prefixCacheBytes must be >= 0, got " + prefixCacheBytes);
+        }
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
-        LlavaCheckpoint checkpoint = LlavaCheckpoint.open(modelDir);
+        LlavaCheckpoint checkpoint = LlavaCheckpoint.open(modelDir, weights);
         Parallel parallel = null;
         try {
             Tokenizer tokenizer = Tokenizers.load(modelDir);
             ImagePreprocessor preprocessor = ImagePreprocessor.load(modelDir.resolve("preprocessor_config.json"));
             parallel = new Parallel(threads);
-            return new Llava(checkpoint, tokenizer, preprocessor, parallel);
+            return new Llava(checkpoint, tokenizer, preprocessor, parallel,
+                    prefixCacheBytes == 0 ? null : new PrefixCache(prefixCacheBytes));
         } catch (RuntimeException e) {
             if (parallel != null) {
                 parallel.close();
@@ -81,6 +108,11 @@ public final class Llava implements AutoCloseable {
 
     public LlavaModel model() {
         return model;
+    }
+
+    /** The prefix cache (hits, misses, bytes), or null when it is off. */
+    public PrefixCache prefixCache() {
+        return model.prefixCache();
     }
 
     public Tokenizer tokenizer() {
@@ -119,10 +151,12 @@ public final class Llava implements AutoCloseable {
      *
      * @param onText hears the generated text piece by piece as it becomes final (may be null);
      *               the pieces concatenate to {@link Result#text()}
-     * @throws LoadException           if the image file cannot be used
+     * @throws LoadException           if the image file cannot be used, or a memory-mapped weight
+     *                                 file changed since load
      * @throws InvalidRequestException if the prompt or options do not fit the model
      */
     public Result generate(Request request, Consumer<String> onText) {
+        checkpoint.checkUnchanged();
         long start = System.nanoTime();
         PixelValues pixels = pixels(request);
         double preprocessMs = (System.nanoTime() - start) / 1e6;

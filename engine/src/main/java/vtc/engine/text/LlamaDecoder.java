@@ -144,6 +144,19 @@ public final class LlamaDecoder {
         MatMul.matmul(parallel, normed, 0, 1, weights.lmHead(), null, out, 0);
     }
 
+    /** Final norm and lm_head of the first {@code rows} rows of {@code x}: one pass over lm_head for all. */
+    void logitsOfRows(float[] x, int rows, float[] normed, float[] out) {
+        int d = config.hiddenSize();
+        for (int i = 0; i < rows; i++) {
+            Norms.rmsNorm(x, i * d, d, weights.norm(), (float) config.rmsNormEps(), normed, i * d);
+        }
+        MatMul.matmul(parallel, normed, 0, rows, weights.lmHead(), null, out, 0);
+    }
+
+    Parallel parallel() {
+        return parallel;
+    }
+
     /**
      * One decoder block over {@code rows} rows: {@code x += o_proj(attn(rmsnorm(x)))}, then
      * {@code x += down(silu(gate(h)) · up(h))} with {@code h = rmsnorm(x)}. The rows' keys and
@@ -151,10 +164,21 @@ public final class LlamaDecoder {
      */
     void layer(int layer, float[] x, int rows, int[] positions, KvCache cache, LayerActivations act,
                boolean watchLastRow) {
+        projectQkv(layer, x, rows, positions, act);
+        cache.append(layer, act.k, act.v, rows, positions);
+        act.attention.compute(parallel, cache, layer, rows, positions, watchLastRow);
+        finishLayer(layer, x, rows, act);
+    }
+
+    /**
+     * The first half of a block: {@code act.normed = rmsnorm(x)}, then the q, k and v
+     * projections of every row, rotated by each row's own position. A {@link DecodeBatch} runs
+     * this over rows that belong to different sequences.
+     */
+    void projectQkv(int layer, float[] x, int rows, int[] positions, LayerActivations act) {
         LlamaLayerWeights w = weights.layers().get(layer);
         int d = config.hiddenSize();
         float eps = (float) config.rmsNormEps();
-
         for (int i = 0; i < rows; i++) {
             Norms.rmsNorm(x, i * d, d, w.inputLayerNorm(), eps, act.normed, i * d);
         }
@@ -165,8 +189,13 @@ public final class LlamaDecoder {
             rope.apply(act.q, i * qDim, config.numAttentionHeads(), positions[i]);
             rope.apply(act.k, i * kvDim, config.numKeyValueHeads(), positions[i]);
         }
-        cache.append(layer, act.k, act.v, rows, positions);
-        act.attention.compute(parallel, cache, layer, rows, positions, watchLastRow);
+    }
+
+    /** The rest of a block, from {@code act.attended}: o_proj and the residual, then the MLP and its residual. */
+    void finishLayer(int layer, float[] x, int rows, LayerActivations act) {
+        LlamaLayerWeights w = weights.layers().get(layer);
+        int d = config.hiddenSize();
+        float eps = (float) config.rmsNormEps();
         MatMul.matmul(parallel, act.attended, 0, rows, w.oProj(), null, act.residual, 0);
         VectorOps.add(x, 0, act.residual, 0, rows * d);
 
