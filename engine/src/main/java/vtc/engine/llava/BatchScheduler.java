@@ -105,7 +105,15 @@ final class BatchScheduler {
             }
             driving = true;
         }
-        Thread.ofPlatform().daemon().name("vtc-decode").start(this::drive);
+        try {
+            Thread.ofPlatform().daemon().name("vtc-decode").start(this::drive);
+        } catch (RuntimeException | Error e) { // no thread: leave the scheduler idle, not stuck
+            synchronized (this) {
+                waiting.remove(sequence);
+                driving = false;
+            }
+            throw e;
+        }
     }
 
     /** The driver: admit waiting sequences, step the batch, hand each sequence its logits, repeat until empty. */
