@@ -45,6 +45,7 @@ final class BatchScheduler {
     private final Parallel parallel;
     private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
     private boolean driving;
+    private volatile Thread driver;
     private long joined;
 
     // Owned by the driver thread (only one at a time).
@@ -80,6 +81,10 @@ final class BatchScheduler {
         if (!sequence.accept(promptLogits)) {
             return sequence.generated();
         }
+        if (Thread.currentThread() == driver) {
+            throw new IllegalStateException("a token listener started another generation on this model and would "
+                    + "wait for itself; start it from another thread");
+        }
         sequence.state = decoder.decodeState(cache);
         join(sequence);
         sequence.await();
@@ -106,7 +111,7 @@ final class BatchScheduler {
             driving = true;
         }
         try {
-            Thread.ofPlatform().daemon().name("vtc-decode").start(this::drive);
+            driver = Thread.ofPlatform().daemon().name("vtc-decode").start(this::drive);
         } catch (RuntimeException | Error e) { // no thread: leave the scheduler idle, not stuck
             synchronized (this) {
                 waiting.remove(sequence);
