@@ -18,7 +18,7 @@ import vtc.engine.llava.PromptTemplate;
 import vtc.engine.llava.TokenListener;
 import vtc.fixtures.Fixtures;
 import vtc.fixtures.Golden;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 import vtc.loaders.checkpoint.LlavaCheckpoint;
 import vtc.loaders.config.ConsistentModelFiles;
 import vtc.loaders.image.ImagePreprocessor;
@@ -115,7 +115,7 @@ final class ShortGeneration {
                 assertTrue(Float.isFinite(v), "step " + step + " chose token " + token + " from non-finite logits");
             }
         };
-        return model.generate(new GenerationRequest(pixels, ids, null, null, new GenerationOptions(2, 0, 1, 0, false)),
+        return model.generate(new GenerationRequest(pixels, ids, null, new GenerationOptions(2, 0, 1, 0, false)),
                 finiteLogits);
     }
 
