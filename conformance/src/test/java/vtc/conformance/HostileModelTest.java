@@ -29,7 +29,7 @@ import vtc.engine.llava.NonFiniteValuesException;
 import vtc.engine.llava.NonFiniteValuesException.Stage;
 import vtc.engine.tensor.DType;
 import vtc.fixtures.Fixtures;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 import vtc.loaders.config.ConfigException;
 import vtc.loaders.image.PixelValues;
 import vtc.loaders.image.PreprocessorConfigException;
@@ -63,7 +63,7 @@ class HostileModelTest {
     void generatedIdsPastTheTokenizerDecodeToNothing() throws IOException {
         int firstGreedy;
         try (Llava original = Llava.load(FIXTURE, 1)) {
-            firstGreedy = original.generate(request(original, 1), null).generatedIds()[0];
+            firstGreedy = original.generate(request(original, 1), null).generation().generatedIds()[0];
         }
         int rows = 514 + 62;
         int past = rows - 1;
@@ -79,8 +79,8 @@ class HostileModelTest {
         try (Llava llava = Llava.load(model, 1)) {
             StringBuilder streamed = new StringBuilder();
             Llava.Result r = llava.generate(request(llava, 5), streamed::append);
-            assertEquals(past, r.generatedIds()[0], "the id past the tokenizer must win the first step");
-            int[] known = Arrays.stream(r.generatedIds()).filter(id -> id < 514).toArray();
+            assertEquals(past, r.generation().generatedIds()[0], "the id past the tokenizer must win the first step");
+            int[] known = Arrays.stream(r.generation().generatedIds()).filter(id -> id < 514).toArray();
             assertEquals(llava.tokenizer().decode(known, true), r.text());
             assertEquals(r.text(), streamed.toString());
         }

@@ -18,7 +18,7 @@ import vtc.engine.llava.PromptTemplate;
 import vtc.engine.llava.TokenListener;
 import vtc.fixtures.Fixtures;
 import vtc.fixtures.Golden;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 import vtc.loaders.checkpoint.LlavaCheckpoint;
 import vtc.loaders.config.ConsistentModelFiles;
 import vtc.loaders.image.ImagePreprocessor;

@@ -143,7 +143,7 @@ public final class LlavaModel {
         int[] generated = decode(cache, logits, promptRows, options, listener);
         long decodeDone = System.nanoTime();
 
-        Timings timings = new Timings(millis(start, visionDone), millis(visionDone, pruneDone),
+        Timings timings = new Timings(0, millis(start, visionDone), millis(visionDone, pruneDone),
                 millis(pruneDone, prefillDone), millis(prefillDone, decodeDone));
         return new GenerationResult(request.promptIds().clone(), config.vision().numPatches(),
                 reachedTheEnd.patches(), reachedTheEnd.count(), generated, timings);
@@ -184,7 +184,7 @@ public final class LlavaModel {
         long prefillDone = System.nanoTime();
 
         int[] generated = decode(cache, logits, promptRows, options, listener);
-        Timings timings = new Timings(0, 0, millis(start, prefillDone), millis(prefillDone, System.nanoTime()));
+        Timings timings = new Timings(0, 0, 0, millis(start, prefillDone), millis(prefillDone, System.nanoTime()));
         return new GenerationResult(ids.clone(), config.vision().numPatches(), prefix.patches().clone(),
                 prefix.imageRows(), generated, timings);
     }
