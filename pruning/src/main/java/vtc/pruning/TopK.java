@@ -108,7 +108,7 @@ public final class TopK {
         for (int j = 0; j < values.length; j++) {
             if (Float.isNaN(values[j])) {
                 throw new NonFiniteValuesException(NonFiniteValuesException.Stage.PRUNING_SCORES,
-                        "hold NaN (first at token " + j + ")");
+                        "NaN (first at token " + j + ")");
             }
         }
     }

@@ -25,7 +25,6 @@ final class FiniteValues {
         for (int i = first; i < count; i++) {
             bad += Float.isFinite(values[i]) ? 0 : 1;
         }
-        return "hold " + bad + " non-finite value" + (bad == 1 ? "" : "s") + " of " + count + " (first: " + values[first]
-                + " at index " + first + ")";
+        return bad + " of " + count + " (first: " + values[first] + " at index " + first + ")";
     }
 }

@@ -35,7 +35,8 @@ public class NonFiniteValuesException extends RuntimeException {
     private final Stage stage;
 
     public NonFiniteValuesException(Stage stage, String detail) {
-        super(stage.what + " " + detail + "; most likely cause: " + stage.likelyCause);
+        super("non-finite values (NaN or infinity) in " + stage.what + ": " + detail + "; most likely cause: "
+                + stage.likelyCause);
         this.stage = stage;
     }
 
