@@ -9,8 +9,7 @@ import vtc.engine.llava.InvalidRequestException;
 import vtc.loaders.LoadException;
 import vtc.loaders.Llava;
 import vtc.loaders.image.PixelValues;
-import vtc.pruning.PruningMethod;
-import vtc.pruning.PruningOptionException;
+import vtc.pruning.PruningParameterException;
 
 /**
  * Answers questions with one loaded model, the way both {@code vtc eval} and the Spark job do:
@@ -18,7 +17,7 @@ import vtc.pruning.PruningOptionException;
  * for all of them and every setting; each question is then its own greedy request.
  *
  * <p>A question that cannot be answered (its image is missing or not an image, its prompt does
- * not fit the model) becomes a failed answer carrying the reason; the others go on. Anything
+ * not fit the model, the setting does not fit the image) becomes a failed answer carrying the reason; the others go on. Anything
  * else (a bug, the heap exhausted) is not the question's fault and propagates.
  */
 public final class QuestionAnswerer {
@@ -101,40 +100,26 @@ public final class QuestionAnswerer {
         double preprocessMs = (System.nanoTime() - start) / 1e6;
         for (PruningSetting setting : settings) {
             List<Answer> answers = new ArrayList<>(questions.size());
-            String label = null;
-            PruningMethod.Plan plan = null;
-            String settingError = null;
-            try {
-                label = setting.label();
-                plan = setting.plan();
-            } catch (PruningOptionException e) {
-                label = setting.toString();
-                settingError = e.getMessage();
-            }
             for (int i = 0; i < questions.size(); i++) {
                 Question q = questions.get(i);
-                String error = imageError != null ? imageError : settingError;
-                if (error != null) {
-                    answers.add(failed(q, label, error));
-                } else {
-                    answers.add(answer(q, pixels, label, plan, i == 0 ? preprocessMs : 0));
-                }
+                answers.add(imageError != null ? failed(q, setting.label(), imageError)
+                        : answer(q, pixels, setting, i == 0 ? preprocessMs : 0));
             }
             result.put(setting, answers);
         }
         return result;
     }
 
-    private Answer answer(Question q, PixelValues pixels, String setting, PruningMethod.Plan plan, double preprocessMs) {
+    private Answer answer(Question q, PixelValues pixels, PruningSetting s, double preprocessMs) {
+        String setting = s.label();
         Llava.Request request = Llava.Request.of(pixels, q.text())
                 .withTemplate(options.template())
                 .withOptions(options.generation())
-                .withVisualSelector(plan.visual())
-                .withDecoderSelector(plan.decoderOrNull());
+                .withSelector(s.selector());
         Llava.Result r;
         try {
             r = llava.generate(request, null);
-        } catch (InvalidRequestException | LoadException e) {
+        } catch (InvalidRequestException | PruningParameterException | LoadException e) {
             return failed(q, setting, e.getMessage());
         }
         double firstToken = preprocessMs + r.timings().firstTokenMs();

@@ -1,6 +1,5 @@
 package vtc.eval;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +14,12 @@ import vtc.engine.llava.GenerationOptions;
 import vtc.engine.llava.PromptTemplate;
 import vtc.fixtures.Fixtures;
 import vtc.loaders.Llava;
+import vtc.pruning.FastV;
+import vtc.pruning.KeepBudget;
+import vtc.pruning.NoPruning;
+import vtc.pruning.PruMergePlus;
+import vtc.pruning.RandomSelection;
+import vtc.pruning.VtcCls;
 
 /**
  * Answering grouped by image, with the image preprocessed once for several questions and
@@ -45,9 +50,9 @@ class QuestionAnswererTest {
     void groupedAnswersEqualOneRequestPerQuestion() {
         List<Question> questions = List.of(q(1, "image1.png", "Is there a red circle in the image?"),
                 q(2, "image2.jpg", "Is there a car in the image?"), q(3, "image1.png", "What shape is red?"));
-        List<PruningSetting> settings = PruningSetting.sweep(List.of("vtc-cls", "none", "fastv"), null,
-                List.of("16", "0.5"), 0);
-        assertEquals(5, settings.size(), "vtc-cls ×2, none once, fastv ×2");
+        List<PruningSetting> settings = List.of(PruningSetting.of(new VtcCls(3, KeepBudget.count(16))),
+                PruningSetting.of(new VtcCls(3, KeepBudget.fraction(0.5))), PruningSetting.of(new NoPruning()),
+                PruningSetting.of(new FastV(1, KeepBudget.count(16))), PruningSetting.of(new FastV(1, KeepBudget.count(32))));
         QuestionAnswerer answerer = new QuestionAnswerer(llava, "tiny-llava", IMAGES, OPTIONS);
         Map<PruningSetting, List<Answer>> all = answerer.answerAll(questions, settings, null);
         assertEquals(settings, List.copyOf(all.keySet()));
@@ -55,10 +60,8 @@ class QuestionAnswererTest {
             List<Answer> answers = all.get(s);
             for (int i = 0; i < questions.size(); i++) {
                 Question q = questions.get(i);
-                var plan = s.plan();
                 Llava.Result alone = llava.generate(Llava.Request.of(IMAGES.resolve(q.image()), q.text())
-                        .withOptions(GenerationOptions.greedy(8)).withVisualSelector(plan.visual())
-                        .withDecoderSelector(plan.decoderOrNull()), null);
+                        .withOptions(GenerationOptions.greedy(8)).withSelector(s.selector()), null);
                 Answer a = answers.get(i);
                 assertEquals(q.id(), a.questionId(), "file order");
                 assertEquals(alone.text().strip(), a.text(), s.label() + " " + q);
@@ -72,6 +75,7 @@ class QuestionAnswererTest {
         assertEquals(16, all.get(settings.get(0)).get(0).metadata().keptTokens());
         assertEquals(32, all.get(settings.get(1)).get(0).metadata().keptTokens());
         assertEquals(64, all.get(settings.get(2)).get(0).metadata().keptTokens());
+        assertEquals(32, all.get(settings.get(4)).get(0).metadata().keptTokens());
     }
 
     @Test
@@ -80,7 +84,7 @@ class QuestionAnswererTest {
                 q(3, "../golden/image2.jpg", "Is there a car?"));
         QuestionAnswerer answerer = new QuestionAnswerer(llava, "tiny-llava", IMAGES, OPTIONS);
         List<Answer> answers = answerer.answerAll(questions,
-                List.of(new PruningSetting("vtc-cls", null, "8", 0)), null).values().iterator().next();
+                List.of(PruningSetting.of(new VtcCls(3, KeepBudget.count(8)))), null).values().iterator().next();
         assertFalse(answers.get(0).failed());
         assertTrue(answers.get(1).failed());
         assertTrue(answers.get(1).metadata().error().startsWith(IMAGES.resolve("nowhere.png").toString()),
@@ -92,13 +96,11 @@ class QuestionAnswererTest {
 
     @Test
     void settingsHaveReadableLabelsAndFileNames() {
-        assertEquals("vtc-cls(K=3, U=64)", new PruningSetting("vtc-cls", null, null, 0).label());
-        assertEquals("vtc-cls_K3_U64", new PruningSetting("vtc-cls", null, null, 0).fileName());
-        assertEquals("fastv_K2_U0.25", new PruningSetting("fastv", null, "0.25", 0).fileName());
-        assertEquals("random_seed7_U16", new PruningSetting("random", null, "16", 7).fileName());
-        assertEquals("none", new PruningSetting("none", null, null, 0).fileName());
-        assertArrayEquals(new String[] {"none"},
-                PruningSetting.sweep(List.of("NONE"), null, List.of("64", "128"), 0).stream()
-                        .map(PruningSetting::fileName).toArray());
+        assertEquals("vtc-cls(K=3, U=64)", PruningSetting.of(new VtcCls(3, KeepBudget.count(64))).label());
+        assertEquals("vtc-cls_K3_U64", PruningSetting.of(new VtcCls(3, KeepBudget.count(64))).fileName());
+        assertEquals("fastv_K2_U0.25", PruningSetting.of(new FastV(2, KeepBudget.fraction(0.25))).fileName());
+        assertEquals("random_seed7_U16", PruningSetting.of(new RandomSelection(7, KeepBudget.count(16))).fileName());
+        assertEquals("prumerge+_T3_s2", PruningSetting.of(new PruMergePlus(3, 2)).fileName());
+        assertEquals("none", PruningSetting.of(new NoPruning()).fileName());
     }
 }

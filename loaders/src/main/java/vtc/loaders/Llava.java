@@ -11,9 +11,9 @@ import vtc.engine.llava.InvalidRequestException;
 import vtc.engine.llava.LlavaConfig;
 import vtc.engine.llava.LlavaModel;
 import vtc.engine.llava.PromptTemplate;
-import vtc.engine.prune.DecoderTokenSelector;
-import vtc.engine.prune.VisualTokenSelector;
+import vtc.engine.prune.TokenSelector;
 import vtc.loaders.checkpoint.LlavaCheckpoint;
+import vtc.loaders.checkpoint.WeightOptions;
 import vtc.loaders.image.ImagePreprocessor;
 import vtc.loaders.image.PixelValues;
 import vtc.loaders.image.PreprocessMode;
@@ -23,12 +23,12 @@ import vtc.loaders.tokenizer.Tokenizers;
 
 /**
  * A LLaVA-1.5 model ready to answer questions about images: load once, call {@link #generate}
- * from as many threads as you like, {@link #close} to unmap the weights.
+ * from as many threads as you like, {@link #close} to free the weights.
  *
  * <pre>{@code
  * try (Llava llava = Llava.load(Path.of("llava-1.5-7b-hf"), 8)) {
  *     Llava.Result r = llava.generate(Llava.Request.of(Path.of("cat.png"), "What is in the picture?")
- *             .withVisualSelector(new VtcCls(3, KeepBudget.count(64))), System.out::print);
+ *             .withSelector(new VtcCls(3, KeepBudget.count(64))), System.out::print);
  *     System.out.println(r.timings());
  * }
  * }</pre>
@@ -56,10 +56,18 @@ public final class Llava implements AutoCloseable {
      * @throws LoadException naming the file (and field or tensor) that cannot be used
      */
     public static Llava load(Path modelDir, int threads) {
+        return load(modelDir, threads, WeightOptions.DEFAULT);
+    }
+
+    /**
+     * {@link #load(Path, int)} with weights held as {@code weights} says: in owned memory or
+     * mapped, as stored or quantized to Q8_0.
+     */
+    public static Llava load(Path modelDir, int threads, WeightOptions weights) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
-        LlavaCheckpoint checkpoint = LlavaCheckpoint.open(modelDir);
+        LlavaCheckpoint checkpoint = LlavaCheckpoint.open(modelDir, weights);
         Parallel parallel = null;
         try {
             Tokenizer tokenizer = Tokenizers.load(modelDir);
@@ -119,25 +127,26 @@ public final class Llava implements AutoCloseable {
      *
      * @param onText hears the generated text piece by piece as it becomes final (may be null);
      *               the pieces concatenate to {@link Result#text()}
-     * @throws LoadException           if the image file cannot be used
+     * @throws LoadException           if the image file cannot be used, or a memory-mapped weight
+     *                                 file changed since load
      * @throws InvalidRequestException if the prompt or options do not fit the model
      */
     public Result generate(Request request, Consumer<String> onText) {
+        checkpoint.checkUnchanged();
         long start = System.nanoTime();
         PixelValues pixels = pixels(request);
         double preprocessMs = (System.nanoTime() - start) / 1e6;
         int[] ids = promptIds(request);
         StreamingDecoder stream = tokenizer.streamingDecoder(true);
         GenerationResult result = model.generate(
-                new GenerationRequest(pixels.chw(), ids, request.visualSelector(), request.decoderSelector(),
-                        request.options()),
+                new GenerationRequest(pixels.chw(), ids, request.selector(), request.options()),
                 onText == null ? null : (step, token, logits) -> emit(onText, stream.push(token)));
         if (onText != null) {
             emit(onText, stream.flush());
         }
         var t = result.timings();
         return new Result(tokenizer.decode(result.generatedIds(), true), result.inputIds(), result.imageTokens(),
-                result.keptIndices(), result.generatedIds(),
+                result.keptIndices(), result.imageRows(), result.generatedIds(),
                 new StageTimings(preprocessMs, t.visionMs(), t.pruneMs(), t.prefillMs(), t.decodeMs()));
     }
 
@@ -163,12 +172,11 @@ public final class Llava implements AutoCloseable {
      * @param preprocess      how the file becomes a square; null follows the checkpoint
      * @param question        the user's question, formatted with {@code template}
      * @param rawPrompt       if not null, used as the prompt text as it is (must hold {@code <image>} once)
-     * @param visualSelector  VTC-CLS or a baseline; null keeps every visual token
-     * @param decoderSelector FastV; null for none
+     * @param selector        VTC-CLS, a baseline, FastV or PruMerge; null keeps every visual token
      */
     public record Request(Path image, PixelValues pixels, PreprocessMode preprocess, String question,
-                          PromptTemplate template, String rawPrompt, VisualTokenSelector visualSelector,
-                          DecoderTokenSelector decoderSelector, GenerationOptions options) {
+                          PromptTemplate template, String rawPrompt, TokenSelector selector,
+                          GenerationOptions options) {
 
         public Request {
             if ((image == null) == (pixels == null)) {
@@ -183,13 +191,13 @@ public final class Llava implements AutoCloseable {
 
         /** A question about an image file, llava-hf template, greedy, up to 256 new tokens. */
         public static Request of(Path image, String question) {
-            return new Request(image, null, null, question, PromptTemplate.LLAVA_HF, null, null, null,
+            return new Request(image, null, null, question, PromptTemplate.LLAVA_HF, null, null,
                     GenerationOptions.greedy(256));
         }
 
         /** A question about already preprocessed pixels. */
         public static Request of(PixelValues pixels, String question) {
-            return new Request(null, pixels, null, question, PromptTemplate.LLAVA_HF, null, null, null,
+            return new Request(null, pixels, null, question, PromptTemplate.LLAVA_HF, null, null,
                     GenerationOptions.greedy(256));
         }
 
@@ -199,27 +207,23 @@ public final class Llava implements AutoCloseable {
         }
 
         public Request withPreprocess(PreprocessMode mode) {
-            return new Request(image, pixels, mode, question, template, rawPrompt, visualSelector, decoderSelector, options);
+            return new Request(image, pixels, mode, question, template, rawPrompt, selector, options);
         }
 
         public Request withTemplate(PromptTemplate t) {
-            return new Request(image, pixels, preprocess, question, t, rawPrompt, visualSelector, decoderSelector, options);
+            return new Request(image, pixels, preprocess, question, t, rawPrompt, selector, options);
         }
 
         public Request withRawPrompt(String prompt) {
-            return new Request(image, pixels, preprocess, question, template, prompt, visualSelector, decoderSelector, options);
+            return new Request(image, pixels, preprocess, question, template, prompt, selector, options);
         }
 
-        public Request withVisualSelector(VisualTokenSelector s) {
-            return new Request(image, pixels, preprocess, question, template, rawPrompt, s, decoderSelector, options);
-        }
-
-        public Request withDecoderSelector(DecoderTokenSelector s) {
-            return new Request(image, pixels, preprocess, question, template, rawPrompt, visualSelector, s, options);
+        public Request withSelector(TokenSelector s) {
+            return new Request(image, pixels, preprocess, question, template, rawPrompt, s, options);
         }
 
         public Request withOptions(GenerationOptions o) {
-            return new Request(image, pixels, preprocess, question, template, rawPrompt, visualSelector, decoderSelector, o);
+            return new Request(image, pixels, preprocess, question, template, rawPrompt, selector, o);
         }
     }
 
@@ -229,11 +233,13 @@ public final class Llava implements AutoCloseable {
      * @param text         the generated text, special tokens left out
      * @param inputIds     the prompt ids before the image splice
      * @param imageTokens  N, the visual tokens of the image
-     * @param keptIndices  the patches whose tokens reached the end of the decoder, ascending
+     * @param keptIndices  the patches whose tokens reached the end of the decoder, in the order the
+     *                     decoder saw them (ascending except for the merging methods)
+     * @param imageRows    the rows that stood for the image: the kept count, or kept + 1 when merged
      * @param generatedIds the generated ids in order
      */
-    public record Result(String text, int[] inputIds, int imageTokens, int[] keptIndices, int[] generatedIds,
-                         StageTimings timings) {
+    public record Result(String text, int[] inputIds, int imageTokens, int[] keptIndices, int imageRows,
+                         int[] generatedIds, StageTimings timings) {
     }
 
     /** Wall-clock milliseconds per stage; time to first token is everything but {@code decodeMs}. */

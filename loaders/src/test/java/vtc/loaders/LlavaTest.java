@@ -116,6 +116,6 @@ class LlavaTest {
     @Test
     void requestNeedsExactlyOneImageSource() {
         assertThrows(InvalidRequestException.class, () -> new Llava.Request(null, null, null, "q",
-                vtc.engine.llava.PromptTemplate.LLAVA_HF, null, null, null, GOLDEN));
+                vtc.engine.llava.PromptTemplate.LLAVA_HF, null, null, GOLDEN));
     }
 }

@@ -56,6 +56,7 @@ final class AnswerRows implements FlatMapFunction<Iterator<Tuple2<String, Iterab
         QuestionAnswerer answerer = new QuestionAnswerer(ExecutorModel.get(spec.model(), spec.threads()),
                 spec.modelId(), Path.of(spec.images()), spec.options());
         String executor = executorId();
+        List<PruningSetting> settings = spec.settings();
         List<Row> rows = new ArrayList<>();
         while (images.hasNext()) {
             Tuple2<String, Iterable<Question>> image = images.next();
@@ -63,7 +64,7 @@ final class AnswerRows implements FlatMapFunction<Iterator<Tuple2<String, Iterab
             image._2().forEach(questions::add);
             questions.sort(Comparator.comparingLong(Question::line));
             long started = System.currentTimeMillis();
-            Map<PruningSetting, List<Answer>> answers = answerer.answerImage(image._1(), questions, spec.settings());
+            Map<PruningSetting, List<Answer>> answers = answerer.answerImage(image._1(), questions, settings);
             long finished = System.currentTimeMillis();
             for (var e : answers.entrySet()) {
                 for (int i = 0; i < questions.size(); i++) {

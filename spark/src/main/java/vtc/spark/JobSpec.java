@@ -19,13 +19,13 @@ import vtc.loaders.image.PreprocessMode;
  * @param images     the image folder, a local path present on every node (or a shared mount)
  * @param model      the model folder, a local path present on every node (or a shared mount)
  * @param out        the output folder (any path Spark writes); must not exist yet
- * @param settings   the pruning settings, all answered in this one job
+ * @param sweep      the pruning settings, all answered in this one job
  * @param options    prompt template, preprocessing, answer length
  * @param threads    kernel threads of the one model each executor JVM loads
  * @param partitions partitions of the images (0: Spark's default parallelism)
  * @param master     the Spark master when not started by spark-submit (null: spark-submit's)
  */
-public record JobSpec(String questions, String images, String model, String out, List<PruningSetting> settings,
+public record JobSpec(String questions, String images, String model, String out, List<SettingSpec> sweep,
                       EvalOptions options, int threads, int partitions, String master) implements Serializable {
 
     static final String USAGE = """
@@ -36,9 +36,9 @@ public record JobSpec(String questions, String images, String model, String out,
               --model DIR          Hugging Face LLaVA folder, present on every node
               --out PATH           output folder (must not exist): one answers folder per setting,
                                    OUT/setting=<name>/part-*.txt in LLaVA's answers-file format
-              --method M[,M…]      vtc-cls (default), fastv, random, uniform, none
+              --method M[,M…]      vtc-cls (default), fastv, prumerge, prumerge+, random, uniform, none
               --keep U[,U…]        budgets, counts or fractions (default 64); every method × every budget
-              --layers K, --seed S as in vtc eval
+              --layers K, --top T, --stride S, --seed S   as in vtc eval
               --max-new-tokens N   default 16 (greedy)
               --template T         llava-hf (default) | vicuna_v1
               --preprocess pad|crop
@@ -50,7 +50,7 @@ public record JobSpec(String questions, String images, String model, String out,
     /** Reads the job's arguments; an {@link IllegalArgumentException} says what is wrong. */
     public static JobSpec parse(String... args) {
         String questions = null, images = null, model = null, out = null, method = "vtc-cls", keep = null,
-                layers = null, template = "llava-hf", preprocess = null, master = null;
+                layers = null, top = null, stride = null, template = "llava-hf", preprocess = null, master = null;
         long seed = 0;
         int maxNewTokens = 16, threads = Runtime.getRuntime().availableProcessors(), partitions = 0;
         for (int i = 0; i < args.length; i++) {
@@ -70,6 +70,8 @@ public record JobSpec(String questions, String images, String model, String out,
                 case "--method" -> method = value;
                 case "--keep" -> keep = value;
                 case "--layers" -> layers = value;
+                case "--top" -> top = value;
+                case "--stride" -> stride = value;
                 case "--seed" -> seed = number(name, value);
                 case "--max-new-tokens" -> maxNewTokens = (int) number(name, value);
                 case "--template" -> template = value;
@@ -87,10 +89,15 @@ public record JobSpec(String questions, String images, String model, String out,
         if (maxNewTokens < 1 || threads < 1 || partitions < 0) {
             throw new IllegalArgumentException("--max-new-tokens and --threads must be >= 1, --partitions >= 0");
         }
-        List<PruningSetting> settings = PruningSetting.sweep(list(method), layers,
-                keep == null ? List.of() : list(keep), seed);
+        List<SettingSpec> sweep = SettingSpec.sweep(list(method), layers, keep == null ? List.of() : list(keep),
+                top, stride, seed);
         EvalOptions options = new EvalOptions(template(template), preprocess(preprocess), maxNewTokens);
-        return new JobSpec(questions, images, model, out, settings, options, threads, partitions, master);
+        return new JobSpec(questions, images, model, out, sweep, options, threads, partitions, master);
+    }
+
+    /** The settings' selectors, built anew (on the driver, and on each executor from the shipped sweep). */
+    public List<PruningSetting> settings() {
+        return sweep.stream().map(SettingSpec::setting).toList();
     }
 
     /** LLaVA's {@code model_id}: the model folder's name. */

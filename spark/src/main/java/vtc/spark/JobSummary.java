@@ -20,9 +20,10 @@ import vtc.eval.Scores;
  * What a job did: the scores of every setting (as {@code vtc eval} prints them) and the
  * throughput of every executor.
  *
+ * @param scores      the scores of every setting, by its label
  * @param wallSeconds the whole job on the driver's clock, from reading the questions to the commit
  */
-public record JobSummary(JobSpec spec, Map<PruningSetting, Scores> scores, List<ExecutorThroughput> executors,
+public record JobSummary(JobSpec spec, List<PruningSetting> settings, Map<String, Scores> scores, List<ExecutorThroughput> executors,
                          int answers, double wallSeconds) {
 
     /**
@@ -42,11 +43,13 @@ public record JobSummary(JobSpec spec, Map<PruningSetting, Scores> scores, List<
 
     /** Builds the summary from the rows of {@link AnswerRows#SCHEMA}, collected on the driver. */
     static JobSummary of(JobSpec spec, List<Row> rows, double wallSeconds) {
-        Map<String, PruningSetting> byName = new LinkedHashMap<>();
-        Map<PruningSetting, Scores> scores = new LinkedHashMap<>();
-        for (PruningSetting s : spec.settings()) {
-            byName.put(s.fileName(), s);
-            scores.put(s, new Scores());
+        List<PruningSetting> settings = spec.settings();
+        Map<String, Scores> byFolder = new LinkedHashMap<>();
+        Map<String, Scores> scores = new LinkedHashMap<>();
+        for (PruningSetting s : settings) {
+            Scores sc = new Scores();
+            byFolder.put(s.fileName(), sc);
+            scores.put(s.label(), sc);
         }
         List<Row> ordered = new ArrayList<>(rows);
         ordered.sort(java.util.Comparator.comparingLong(r -> r.getLong(1)));
@@ -55,7 +58,7 @@ public record JobSummary(JobSpec spec, Map<PruningSetting, Scores> scores, List<
         Map<String, Set<List<Long>>> images = new TreeMap<>();
         for (Row r : ordered) {
             Answer a = AnswersFile.parse(r.getString(2), null, r.getLong(1));
-            scores.get(byName.get(r.getString(0))).add(r.getString(6), r.getString(7), a);
+            byFolder.get(r.getString(0)).add(r.getString(6), r.getString(7), a);
             String executor = r.getString(3);
             long started = r.getLong(4);
             long finished = r.getLong(5);
@@ -70,16 +73,16 @@ public record JobSummary(JobSpec spec, Map<PruningSetting, Scores> scores, List<
             executors.add(new ExecutorThroughput(e, answers.get(e), images.get(e).size(), busy,
                     (span.get(e)[1] - span.get(e)[0]) / 1e3));
         }
-        return new JobSummary(spec, scores, executors, rows.size(), wallSeconds);
+        return new JobSummary(spec, settings, scores, executors, rows.size(), wallSeconds);
     }
 
     public String toText() {
         StringBuilder b = new StringBuilder();
         b.append(String.format("vtc eval on Spark: %s, %d settings, %d answers in %.1f s (%.2f answers/s)%n",
                 spec.modelId(), scores.size(), answers, wallSeconds, answers / wallSeconds));
-        for (var e : scores.entrySet()) {
-            b.append(String.format("%s  →  %s/setting=%s%n", e.getKey().label(), spec.out(), e.getKey().fileName()));
-            b.append(e.getValue().toText());
+        for (PruningSetting s : settings) {
+            b.append(String.format("%s  →  %s/setting=%s%n", s.label(), spec.out(), s.fileName()));
+            b.append(scores.get(s.label()).toText());
         }
         b.append(String.format("%-12s %8s %7s %8s %8s %10s%n", "executor", "answers", "images", "busy s", "span s",
                 "answers/s"));
@@ -95,14 +98,14 @@ public record JobSummary(JobSpec spec, Map<PruningSetting, Scores> scores, List<
         o.addProperty("model_id", spec.modelId());
         o.addProperty("answers", answers);
         o.addProperty("wall_seconds", wallSeconds);
-        JsonArray settings = new JsonArray();
-        scores.forEach((s, sc) -> {
-            JsonObject j = sc.toJson();
+        JsonArray list = new JsonArray();
+        for (PruningSetting s : settings) {
+            JsonObject j = scores.get(s.label()).toJson();
             j.addProperty("setting", s.label());
             j.addProperty("folder", "setting=" + s.fileName());
-            settings.add(j);
-        });
-        o.add("settings", settings);
+            list.add(j);
+        }
+        o.add("settings", list);
         JsonArray ex = new JsonArray();
         for (ExecutorThroughput t : executors) {
             JsonObject j = new JsonObject();

@@ -107,9 +107,9 @@ class EvalJobTest {
                 assertEquals(b.metadata().line(), a.metadata().line());
                 assertFalse(a.failed());
             }
-            var scores = summary.scores().get(spec.settings().get(s));
+            var scores = summary.scores().get(spec.settings().get(s).label());
             assertEquals(5, scores.answered());
-            assertEquals(spec.settings().get(s).keep() == null ? 64 : 16, scores.meanKeptTokens(), 0);
+            assertEquals(s == 1 ? 64 : 16, scores.meanKeptTokens(), 0);
         }
         int perExecutor = summary.executors().stream().mapToInt(JobSummary.ExecutorThroughput::answers).sum();
         assertEquals(10, perExecutor, "every answer is counted by the executor that made it");
@@ -150,7 +150,7 @@ class EvalJobTest {
                 answers.get(3).metadata().error());
         assertFalse(answers.get(4).failed());
         assertEquals(8, answers.get(4).metadata().keptTokens());
-        var scores = summary.scores().get(spec.settings().getFirst());
+        var scores = summary.scores().get(spec.settings().getFirst().label());
         assertEquals(4, scores.failed());
         assertEquals(2, scores.yesNoQuestions());
     }
@@ -169,10 +169,18 @@ class EvalJobTest {
         assertEquals("unknown option --kep", assertThrows(IllegalArgumentException.class,
                 () -> JobSpec.parse("--kep", "16")).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> JobSpec.parse("--questions", "q", "--images", "i",
-                "--model", "m", "--out", "o", "--method", "vtc-cls,prumerge++")).getMessage().contains("unknown method"));
+                "--model", "m", "--out", "o", "--method", "vtc-cls,prumerge++")).getMessage()
+                .startsWith("--method: unknown method \"prumerge++\""));
+        assertEquals("--layers: prumerge does not take it", assertThrows(IllegalArgumentException.class,
+                () -> JobSpec.parse("--questions", "q", "--images", "i", "--model", "m", "--out", "o",
+                        "--method", "prumerge", "--layers", "2")).getMessage());
         JobSpec sweep = JobSpec.parse("--questions", "q", "--images", "i", "--model", "m", "--out", "o",
                 "--keep", "64,128,192,576");
         assertEquals(List.of("vtc-cls_K3_U64", "vtc-cls_K3_U128", "vtc-cls_K3_U192", "vtc-cls_K3_U576"),
                 sweep.settings().stream().map(PruningSetting::fileName).toList());
+        JobSpec mixed = JobSpec.parse("--questions", "q", "--images", "i", "--model", "m", "--out", "o",
+                "--method", "none,prumerge,fastv", "--keep", "64,128");
+        assertEquals(List.of("none", "prumerge", "fastv(K=2, U=64)", "fastv(K=2, U=128)"),
+                mixed.settings().stream().map(PruningSetting::label).toList(), "methods without --keep run once");
     }
 }

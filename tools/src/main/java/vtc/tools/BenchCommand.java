@@ -8,10 +8,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import vtc.engine.llava.GenerationOptions;
+import vtc.engine.prune.TokenSelector;
 import vtc.loaders.Llava;
 import vtc.loaders.image.PreprocessMode;
 import vtc.loaders.image.RgbImage;
-import vtc.pruning.PruningMethod;
 
 /**
  * {@code vtc bench}: the paper's efficiency table on this machine. For each keep budget, the
@@ -36,9 +36,11 @@ final class BenchCommand implements Command {
         return """
                 usage: vtc bench --model DIR [--keep 576,256,128,64] [--method vtc-cls] [--runs N] [--json]
 
-                  --keep LIST           keep budgets to time (counts or fractions; a count above N keeps all)
-                  --method M            vtc-cls (default) | fastv | random | uniform
+                  --keep LIST           keep budgets to time (counts or fractions; a count above N keeps all;
+                                        for prumerge+ the official presets 64, 128, other)
+                  --method M            vtc-cls (default) | fastv | prumerge | prumerge+ | random | uniform
                   --layers K            the method's K (default: 3 for vtc-cls, 2 for fastv)
+                  --top T --stride S    prumerge+ with its own T and s: one setting instead of the --keep list
                   --runs N              timed runs per setting, averaged (default 3; each setting has one
                                         untimed warm-up run first)
                   --max-new-tokens N    tokens generated per run, end-of-sequence ignored (default 32)
@@ -48,6 +50,7 @@ final class BenchCommand implements Command {
                   --prompt-tokens N     lengthen the question by repeating it until it has at least N tokens
                   --preprocess pad|crop, --threads N, --seed S
                   --json                one JSON object instead of the table
+                """ + ModelArguments.WEIGHT_HELP + """
 
                 Time to first token = preprocess + vision + prune + prefill; decode speed counts the tokens after
                 the first. Speedups are relative to the same model with no pruning, measured in the same run.
@@ -69,7 +72,8 @@ final class BenchCommand implements Command {
     }
 
     /** Mean stage timings of one setting. */
-    private record Row(String label, int kept, int imageTokens, Llava.StageTimings mean, double tokensPerSecond) {
+    private record Row(String label, int kept, int imageRows, int imageTokens, Llava.StageTimings mean,
+                       double tokensPerSecond) {
     }
 
     @Override
@@ -77,19 +81,25 @@ final class BenchCommand implements Command {
         line.positionals(0, "no positional arguments");
         int runs = line.integer("runs", 3, 1);
         GenerationOptions options = new GenerationOptions(line.integer("max-new-tokens", 32, 1), 0, 1, 0, false);
-        List<String> keeps = List.of(line.value("keep", "576,256,128,64").split(","));
-        List<PruningMethod.Plan> plans = new ArrayList<>();
-        for (String keep : keeps) {
-            plans.add(PruningArguments.plan(line, "vtc-cls", keep.strip()));
+        PruningArguments.Method method = PruningArguments.method(line, "vtc-cls");
+        List<String> labels = new ArrayList<>();
+        List<TokenSelector> selectors = new ArrayList<>();
+        if (method.takes("keep") && line.value("top") == null) {
+            for (String keep : line.value("keep", "576,256,128,64").split(",")) {
+                selectors.add(PruningArguments.selector(line, "vtc-cls", keep.strip()));
+                labels.add(method.cliName + " U=" + keep.strip());
+            }
+        } else {
+            TokenSelector selector = PruningArguments.selector(line, "vtc-cls");
+            selectors.add(selector);
+            labels.add(selector.toString());
         }
-        PruningMethod.Plan none = PruningMethod.NONE.plan(null, null, 0);
         try (Llava llava = ModelArguments.load(line, terminal)) {
             Llava.Request base = request(llava, line).withOptions(options);
             List<Row> rows = new ArrayList<>();
-            rows.add(time(llava, PruningArguments.apply(none, llava, base), "none", runs, terminal));
-            for (int i = 0; i < plans.size(); i++) {
-                String label = plans.get(i).method().cliName() + " U=" + keeps.get(i).strip();
-                rows.add(time(llava, PruningArguments.apply(plans.get(i), llava, base), label, runs, terminal));
+            rows.add(time(llava, base, "none", runs, terminal));
+            for (int i = 0; i < selectors.size(); i++) {
+                rows.add(time(llava, base.withSelector(selectors.get(i)), labels.get(i), runs, terminal));
             }
             int promptTokens = llava.promptIds(base).length - 1;
             if (line.flag("json")) {
@@ -160,7 +170,7 @@ final class BenchCommand implements Command {
         }
         Llava.StageTimings mean = new Llava.StageTimings(sum[0] / runs, sum[1] / runs, sum[2] / runs, sum[3] / runs,
                 sum[4] / runs);
-        return new Row(label, last.keptIndices().length, last.imageTokens(), mean, tokensPerSecond / runs);
+        return new Row(label, last.keptIndices().length, last.imageRows(), last.imageTokens(), mean, tokensPerSecond / runs);
     }
 
     private static TextTable table(List<Row> rows) {
@@ -187,6 +197,7 @@ final class BenchCommand implements Command {
             JsonObject o = new JsonObject();
             o.addProperty("setting", r.label());
             o.addProperty("kept", r.kept());
+            o.addProperty("image_rows", r.imageRows());
             o.addProperty("image_tokens", r.imageTokens());
             o.add("timings_ms", RunReport.timings(r.mean()));
             o.addProperty("first_token_ms", r.mean().firstTokenMs());

@@ -78,10 +78,10 @@ final class DemoCommand implements Command {
             o.println();
 
             List<Setting> settings = new ArrayList<>();
-            settings.add(new Setting("none", base.withVisualSelector(new NoPruning())));
+            settings.add(new Setting("none", base.withSelector(new NoPruning())));
             for (int keep : KEEPS) {
                 settings.add(new Setting("vtc-cls K=" + LAYERS + " U=" + keep,
-                        base.withVisualSelector(new VtcCls(LAYERS, KeepBudget.count(keep)))));
+                        base.withSelector(new VtcCls(LAYERS, KeepBudget.count(keep)))));
             }
             for (int round = 0; round < WARM_UP_ROUNDS; round++) {
                 for (Setting s : settings) {
@@ -107,7 +107,7 @@ final class DemoCommand implements Command {
             o.println("stage timings in ms:");
             o.print(table);
 
-            ClsScoreMap map = ClsScoreMap.measure(llava, image, PreprocessMode.PAD, LAYERS, KeepBudget.count(KEEPS[0]));
+            ClsScoreMap map = ClsScoreMap.measure(llava, image, PreprocessMode.PAD, new VtcCls(LAYERS, KeepBudget.count(KEEPS[0])));
             PngFile.write(KeptPatchPicture.draw(map), out);
             o.println();
             o.printf("kept-patch picture (VTC-CLS K=%d, U=%d; left kept patches, right [CLS] scores): %s%n", LAYERS,

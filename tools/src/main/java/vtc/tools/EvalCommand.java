@@ -56,7 +56,9 @@ final class EvalCommand implements Command {
                   --answers OUT.jsonl                       LLaVA's answers file ("question_id", "prompt" = the
                                                             question, "text" = the answer, "answer_id", "model_id",
                                                             "metadata"), in question order, for the official scorers
-                  --method M --layers K --keep U --seed S   pruning (default: vtc-cls, K 3, U 64)
+                  --method M --layers K --keep U --seed S   pruning (default: vtc-cls, K 3, U 64); also
+                                                            fastv, prumerge, prumerge+ (--top T --stride S),
+                                                            random, uniform, none
                   --max-new-tokens N                        default 16 (greedy decoding)
                   --template T                              llava-hf (default) | vicuna_v1 (LLaVA's evaluation prompt)
                   --preprocess pad|crop, --threads N
@@ -88,9 +90,7 @@ final class EvalCommand implements Command {
         Path file = Path.of(line.required("questions"));
         Path images = Path.of(line.required("images"));
         Path answersFile = line.value("answers") == null ? null : Path.of(line.value("answers"));
-        var plan = PruningArguments.plan(line, "vtc-cls");
-        PruningSetting setting = new PruningSetting(plan.method().cliName(), line.value("layers"), line.value("keep"),
-                line.longValue("seed", 0));
+        PruningSetting setting = PruningSetting.of(PruningArguments.selector(line, "vtc-cls"));
         EvalOptions options = new EvalOptions(GenerateCommand.template(line), ModelArguments.preprocess(line),
                 line.integer("max-new-tokens", 16, 1));
         List<Question> questions = QuestionFile.read(file);
@@ -101,8 +101,6 @@ final class EvalCommand implements Command {
         String modelId = QuestionAnswerer.modelId(modelDir);
         List<Answer> answers;
         try (Llava llava = ModelArguments.load(line, terminal)) {
-            // Checks the plan against the loaded decoder (FastV's K) before any question runs.
-            PruningArguments.apply(plan, llava, Llava.Request.of(images, ""));
             QuestionAnswerer answerer = new QuestionAnswerer(llava, modelId, images, options);
             int total = questions.size();
             answers = answerer.answerAll(questions, List.of(setting),
@@ -127,8 +125,8 @@ final class EvalCommand implements Command {
             JsonObject report = new JsonObject();
             report.addProperty("model_id", modelId);
             report.addProperty("setting", setting.label());
-            report.addProperty("method", setting.method());
-            report.addProperty("keep", setting.keep());
+            report.addProperty("method", PruningArguments.method(line, "vtc-cls").cliName);
+            report.addProperty("keep", line.value("keep"));
             scores.toJson().entrySet().forEach(e -> report.add(e.getKey(), e.getValue()));
             if (answersFile != null) {
                 report.addProperty("answers_file", answersFile.toString());

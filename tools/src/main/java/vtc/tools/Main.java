@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 import vtc.engine.llava.InvalidRequestException;
 import vtc.loaders.LoadException;
-import vtc.pruning.PruningOptionException;
+import vtc.pruning.PruningParameterException;
 
 /**
  * The {@code vtc} command line. Exit codes: 0 success, 1 the run failed (a file that cannot be
@@ -70,8 +70,11 @@ public final class Main {
                 return OK;
             }
             return command.run(line, terminal);
-        } catch (UsageException | PruningOptionException e) {
+        } catch (UsageException e) {
             return fail(terminal, command, e, USAGE, verbose);
+        } catch (PruningParameterException e) {
+            // The library names its parameter; on the command line it is the option of the same name.
+            return fail(terminal, command, new UsageException("--" + e.getMessage()), USAGE, verbose);
         } catch (LoadException | InvalidRequestException | UncheckedIOException | IOException e) {
             return fail(terminal, command, e, FAILED, verbose);
         } catch (Exception e) {

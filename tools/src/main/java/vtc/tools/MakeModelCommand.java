@@ -148,6 +148,7 @@ final class MakeModelCommand implements Command {
             case F32 -> "float32";
             case F16 -> "float16";
             case BF16 -> "bfloat16";
+            case Q8_0 -> throw new IllegalArgumentException("Q8_0 is made at load, never stored in a checkpoint");
         };
     }
 

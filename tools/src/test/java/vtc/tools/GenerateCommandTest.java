@@ -74,10 +74,32 @@ class GenerateCommandTest {
     }
 
     @Test
-    void fastvLayerBeyondTheDecoderIsAUsageError() {
+    void fastvLayerBeyondTheDecoderIsRefusedByTheModelInOneLine() {
         Cli run = generate("--method", "fastv", "--layers", "3");
+        assertEquals(1, run.code(), run.toString());
+        assertTrue(run.err().contains("K must be in [1, 2]"), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+    }
+
+    /** Output order and the extra row: the golden PruMerge+ setting T = 3, s = 4, and PruMerge's own. */
+    @Test
+    void pruMergeReportsTheKeptPatchesInOutputOrderAndTheExtraRow() {
+        for (String[] run : new String[][] {{"plus_t3_s4", "--method", "prumerge+", "--top", "3", "--stride", "4", "--json"},
+                {"adaptive", "--method", "prumerge", "--json"}}) {
+            String entry = "prumerge.by_setting." + run[0];
+            JsonObject report = generate(java.util.Arrays.copyOfRange(run, 1, run.length)).json();
+            int[] kept = GOLDEN.ints(entry + ".kept_indices");
+            assertArrayEquals(kept, ints(report.getAsJsonArray("kept_indices")), run[0]);
+            assertEquals(kept.length + 1, report.get("image_rows").getAsInt(), run[0]);
+            assertArrayEquals(GOLDEN.ints(entry + ".generated_ids"), ints(report.getAsJsonArray("generated_ids")), run[0]);
+        }
+    }
+
+    @Test
+    void theOfficialPruMergePlusPresetsNeedFiveHundredSeventySixPatches() {
+        Cli run = generate("--method", "prumerge+", "--keep", "64");
         assertEquals(2, run.code(), run.toString());
-        assertTrue(run.err().contains("layers"), run.err());
+        assertTrue(run.err().contains("--keep") && run.err().contains("576"), run.err());
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import javax.imageio.ImageIO;
@@ -85,5 +86,20 @@ class PictureCommandsTest {
             double expected = SpearmanCorrelation.of(GOLDEN.floats("vtc.scores.k" + k), llm);
             assertEquals(expected, Double.parseDouble(layer0[k]), 6e-4, "Spearman, K=" + k + ", LLM layer 0");
         }
+    }
+
+    /** PruMerge's picture: its kept patches, and a note that the merges are not in it. */
+    @Test
+    void visualizeOfAMergingMethodSaysThePictureDoesNotShowTheMerges(@TempDir Path dir) throws IOException {
+        Path png = dir.resolve("m.png");
+        Cli run = Cli.run("visualize", "--model", Cli.TINY.toString(), "--image", Cli.IMAGE1.toString(),
+                "--method", "prumerge", "--preprocess", "pad", "--out", png.toString(), "--threads", "1");
+        assertEquals(0, run.code(), run.toString());
+        assertTrue(run.out().contains("kept " + GOLDEN.ints("prumerge.by_setting.adaptive.kept_indices").length + " of 64"),
+                run.out());
+        assertTrue(run.out().contains("not the merges"), run.out());
+        assertTrue(Files.size(png) > 0);
+        assertEquals(2, Cli.run("visualize", "--model", Cli.TINY.toString(), "--image", Cli.IMAGE1.toString(),
+                "--method", "fastv", "--out", png.toString(), "--threads", "1").code(), "FastV has no [CLS] score");
     }
 }

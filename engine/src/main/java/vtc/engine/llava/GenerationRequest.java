@@ -1,19 +1,18 @@
 package vtc.engine.llava;
 
-import vtc.engine.prune.DecoderTokenSelector;
-import vtc.engine.prune.VisualTokenSelector;
+import vtc.engine.prune.TokenSelector;
 
 /**
  * One image and one prompt to answer.
  *
- * @param pixelValues      {@code [C, S, S]} normalized pixels
- * @param promptIds        token ids with BOS, containing the image token exactly once
- * @param visualSelector   chooses visual tokens before the decoder (VTC-CLS, baselines), or null to keep all
- * @param decoderSelector  FastV inside the decoder, or null
- * @param options          sampling and length
+ * @param pixelValues {@code [C, S, S]} normalized pixels
+ * @param promptIds   token ids with BOS, containing the image token exactly once
+ * @param selector    chooses the visual tokens the decoder sees (VTC-CLS, a baseline, FastV,
+ *                    PruMerge), or null to keep all of them
+ * @param options     sampling and length
  */
-public record GenerationRequest(float[] pixelValues, int[] promptIds, VisualTokenSelector visualSelector,
-                                DecoderTokenSelector decoderSelector, GenerationOptions options) {
+public record GenerationRequest(float[] pixelValues, int[] promptIds, TokenSelector selector,
+                                GenerationOptions options) {
 
     public GenerationRequest {
         if (pixelValues == null) {

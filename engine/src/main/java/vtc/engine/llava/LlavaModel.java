@@ -3,20 +3,24 @@ package vtc.engine.llava;
 import java.util.Arrays;
 import java.util.Objects;
 import vtc.engine.kernels.Parallel;
-import vtc.engine.prune.DecoderTokenSelector;
+import vtc.engine.prune.Cut;
+import vtc.engine.prune.DecoderAttentionObserver;
+import vtc.engine.prune.KeptPatches;
+import vtc.engine.prune.KeptRows;
+import vtc.engine.prune.TokenSelector;
 import vtc.engine.prune.VisionShape;
-import vtc.engine.prune.VisualTokenSelector;
 import vtc.engine.text.DecodeState;
 import vtc.engine.text.KvCache;
 import vtc.engine.text.LlamaConfig;
 import vtc.engine.text.LlamaDecoder;
-import vtc.engine.text.PrefillResult;
+import vtc.engine.text.PromptRows;
 import vtc.engine.vision.ClipVisionTower;
 
 /**
  * LLaVA-1.5 generation with optional visual token pruning: ViT up to the feature layer (watched
- * by the visual selector), compaction of the kept features, projector on the kept rows only,
- * splice into the prompt, decoder prefill (optionally with FastV), then one token per step.
+ * by the request's selection), the selection's cut (before the projector, or before a decoder
+ * layer), projector on the kept rows only, splice into the prompt, decoder prefill, then one
+ * token per step. The one place where what a selection returns is checked and applied.
  *
  * <p>Immutable and thread-safe: every request allocates its own activations and KV cache.
  */
@@ -71,37 +75,145 @@ public final class LlavaModel {
     public GenerationResult generate(GenerationRequest request, TokenListener listener) {
         int imagePosition = validate(request);
         GenerationOptions options = request.options();
-        int n = config.vision().numPatches();
 
         long start = System.nanoTime();
         projector.prefetch();
-        VisualTokenSelector.Selection selection =
-                request.visualSelector() == null ? null : request.visualSelector().begin(visionShape());
+        TokenSelector.Selection selection = begin(request.selector());
         float[] features = vision.patchFeatures(request.pixelValues(), selection, null);
         long visionDone = System.nanoTime();
 
-        int[] kept = selection == null ? allIndices(n) : checkedKeep(selection.keep(), n, request.visualSelector());
-        compactRows(features, config.vision().hiddenSize(), kept);
+        ImageRows image = cutBeforeProjector(selection, features);
         long pruneDone = System.nanoTime();
 
-        float[] imageTokens = projector.project(features, kept.length);
-        float[] x = embedPrompt(request.promptIds(), imageTokens, kept.length);
-        int promptRows = request.promptIds().length - 1 + kept.length;
-        int[] positions = allIndices(promptRows);
+        float[] imageTokens = projector.project(image.rows(), image.count());
+        float[] x = embedPrompt(request.promptIds(), imageTokens, image.count());
+        int promptRows = request.promptIds().length - 1 + image.count();
+        checkLength(promptRows, options.maxNewTokens());
         KvCache cache = decoder.newCache(promptRows + Math.max(1, options.maxNewTokens()));
-        DecoderTokenSelector fastv = request.decoderSelector();
-        PrefillResult prefill = decoder.prefill(cache, x, promptRows, positions, fastv, imagePosition, kept.length, null);
+        PromptRows prompt = new PromptRows(x, promptRows, config.text().hiddenSize());
+        ImageRows reachedTheEnd = prefill(cache, prompt, selection, imagePosition, image);
         float[] logits = new float[config.text().vocabSize()];
-        decoder.logits(x, prefill.rows() - 1, logits);
+        decoder.logits(x, prompt.rows() - 1, logits);
         long prefillDone = System.nanoTime();
 
         int[] generated = decode(cache, logits, promptRows, options, listener);
         long decodeDone = System.nanoTime();
 
-        int[] reachedDecoderEnd = prefill.keptImageIndices() == null ? kept : pick(kept, prefill.keptImageIndices());
         Timings timings = new Timings(millis(start, visionDone), millis(visionDone, pruneDone),
                 millis(pruneDone, prefillDone), millis(prefillDone, decodeDone));
-        return new GenerationResult(request.promptIds().clone(), n, reachedDecoderEnd, generated, timings);
+        return new GenerationResult(request.promptIds().clone(), config.vision().numPatches(),
+                reachedTheEnd.patches(), reachedTheEnd.count(), generated, timings);
+    }
+
+    /**
+     * The rows that stand for the image: which patches they come from (output order) and, before
+     * the projector, the rows themselves ({@code count × width}).
+     */
+    private record ImageRows(int[] patches, float[] rows, int count) {
+    }
+
+    /**
+     * Starts a request's selection and checks what it declares against this model, before any
+     * compute: a cut inside the decoder needs a layer before it, and only a tower that holds the
+     * last layer's query/key weights can show them.
+     */
+    private TokenSelector.Selection begin(TokenSelector selector) {
+        if (selector == null) {
+            return null;
+        }
+        TokenSelector.Selection selection = selector.begin(visionShape());
+        Cut cut = selection.cut();
+        int layers = config.text().numHiddenLayers();
+        if (cut.isInDecoder() && cut.decoderLayer() >= layers) {
+            throw new InvalidRequestException(selector + " cuts before decoder layer K = " + cut.decoderLayer()
+                    + ", but the decoder has " + layers + " layers: K must be in [1, " + (layers - 1) + "]");
+        }
+        if (selection.wantsLastLayerQueryKey() && !vision.hasLastLayerQueryKey()) {
+            throw new InvalidRequestException(selector + " needs the last vision layer's layer_norm1, q_proj and k_proj "
+                    + "(layer " + (config.vision().numHiddenLayers() - 1) + "), which this checkpoint or "
+                    + "vision_feature_layer " + config.visionFeatureLayer() + " does not provide");
+        }
+        return selection;
+    }
+
+    /** All N feature rows, or the rows a cut before the projector keeps, gathered in output order. */
+    private ImageRows cutBeforeProjector(TokenSelector.Selection selection, float[] features) {
+        int n = config.vision().numPatches();
+        int d = config.vision().hiddenSize();
+        if (selection == null || selection.cut().isInDecoder()) {
+            return new ImageRows(allIndices(n), features, n);
+        }
+        KeptPatches kept = selection.keepPatches(features, d);
+        int[] patches = KeptRows.checked(kept.indices(), n, false, selection);
+        float[] merged = kept.mergedRows();
+        if (merged == null) {
+            float[] rows = new float[patches.length * d];
+            KeptRows.gather(features, d, patches, rows);
+            return new ImageRows(patches, rows, patches.length);
+        }
+        if (merged.length % d != 0 || merged.length / d < patches.length) {
+            throw new IllegalStateException(selection.getClass().getSimpleName() + " merged " + merged.length
+                    + " floats for " + patches.length + " kept patches; it must give whole rows of " + d
+                    + ", one per kept patch and then any extra rows");
+        }
+        return new ImageRows(patches, merged, merged.length / d);
+    }
+
+    /**
+     * The prompt pass. With a cut before decoder layer K, layers 0..K−1 run on every row, the
+     * selection sees layer K−1's last-row attention on the image rows, and layers K.. run on the
+     * text rows and the kept image rows only, at their original positions.
+     *
+     * @return the image rows that reached the end of the decoder
+     */
+    private ImageRows prefill(KvCache cache, PromptRows prompt, TokenSelector.Selection selection, int imageStart,
+                              ImageRows image) {
+        if (selection == null || !selection.cut().isInDecoder()) {
+            decoder.prefill(cache, prompt, null);
+            return image;
+        }
+        int k = selection.cut().decoderLayer();
+        float[] imageAttention = new float[image.count()];
+        decoder.prefill(cache, prompt, 0, k, new DecoderAttentionObserver() {
+            @Override
+            public boolean wantsLayer(int layer) {
+                return layer == k - 1;
+            }
+
+            @Override
+            public void lastTokenAttention(int layer, float[] headMean, int[] keyPositions, int keys) {
+                for (int i = 0; i < keys; i++) {
+                    int j = keyPositions[i] - imageStart;
+                    if (j >= 0 && j < imageAttention.length) {
+                        imageAttention[j] = headMean[i];
+                    }
+                }
+            }
+        });
+        int[] kept = KeptRows.checked(selection.keepImageTokens(imageAttention), image.count(), true, selection);
+        prompt.keepRows(textAndKeptImageRows(prompt.rows(), imageStart, image.count(), kept));
+        decoder.prefill(cache, prompt, k, config.text().numHiddenLayers(), null);
+        int[] patches = new int[kept.length];
+        for (int i = 0; i < kept.length; i++) {
+            patches[i] = image.patches()[kept[i]];
+        }
+        return new ImageRows(patches, null, kept.length);
+    }
+
+    /** Row indices, ascending: every text row and image row {@code imageStart + kept[j]}. */
+    private static int[] textAndKeptImageRows(int rows, int imageStart, int imageCount, int[] kept) {
+        int[] out = new int[rows - imageCount + kept.length];
+        int next = 0;
+        for (int i = 0; i < imageStart; i++) {
+            out[next++] = i;
+        }
+        for (int j : kept) {
+            out[next++] = imageStart + j;
+        }
+        for (int i = imageStart + imageCount; i < rows; i++) {
+            out[next++] = i;
+        }
+        return out;
     }
 
     /**
@@ -192,12 +304,16 @@ public final class LlavaModel {
                     + config.text().maxPositionEmbeddings());
         }
         checkCacheFits(total);
-        DecoderTokenSelector fastv = request.decoderSelector();
-        if (fastv != null && (fastv.layer() < 1 || fastv.layer() >= config.text().numHiddenLayers())) {
-            throw new InvalidRequestException("FastV layer K must be in [1, " + (config.text().numHiddenLayers() - 1)
-                    + "], got " + fastv.layer());
-        }
         return imagePosition;
+    }
+
+    /** A merge can add rows; the prompt it makes must still fit the positions. */
+    private void checkLength(int promptRows, int maxNewTokens) {
+        long total = (long) promptRows + maxNewTokens;
+        if (total > config.text().maxPositionEmbeddings()) {
+            throw new InvalidRequestException("prompt (" + promptRows + " rows after pruning) + " + maxNewTokens
+                    + " new tokens = " + total + " exceeds max_position_embeddings " + config.text().maxPositionEmbeddings());
+        }
     }
 
     /** A request whose KV cache cannot be allocated is refused here, not by an OutOfMemoryError mid-way. */
@@ -211,37 +327,6 @@ public final class LlavaModel {
                     "the KV cache for %d positions needs %.1f GB, more than the heap's %.1f GB; ask for fewer new tokens",
                     positions, bytes / 1e9, heap / 1e9));
         }
-    }
-
-    private static int[] checkedKeep(int[] keep, int n, VisualTokenSelector selector) {
-        String who = selector.getClass().getSimpleName();
-        if (keep == null || keep.length == 0) {
-            throw new IllegalStateException(who + " kept no visual token");
-        }
-        for (int i = 0; i < keep.length; i++) {
-            if (keep[i] < 0 || keep[i] >= n || (i > 0 && keep[i] <= keep[i - 1])) {
-                throw new IllegalStateException(who + " must keep strictly ascending patch indices in [0, " + n
-                        + "), got " + Arrays.toString(keep));
-            }
-        }
-        return keep.clone();
-    }
-
-    /** Moves row {@code keep[i]} to row i; ascending indices make the in-place copy safe. */
-    private static void compactRows(float[] rows, int width, int[] keep) {
-        for (int i = 0; i < keep.length; i++) {
-            if (keep[i] != i) {
-                System.arraycopy(rows, keep[i] * width, rows, i * width, width);
-            }
-        }
-    }
-
-    private static int[] pick(int[] values, int[] indices) {
-        int[] out = new int[indices.length];
-        for (int i = 0; i < indices.length; i++) {
-            out[i] = values[indices[i]];
-        }
-        return out;
     }
 
     private static int[] allIndices(int n) {

@@ -28,6 +28,25 @@ public final class DecodeState {
         return cache;
     }
 
+    LlamaDecoder decoder() {
+        return decoder;
+    }
+
+    /** The one-element position array of this sequence's step. */
+    int[] position() {
+        return position;
+    }
+
+    /** This sequence's one-row scratch; a {@link DecodeBatch} runs the sequence's attention in it. */
+    LayerActivations activations() {
+        return act;
+    }
+
+    /** The logits array {@link #next} returns, which a {@link DecodeBatch} step also fills. */
+    float[] logits() {
+        return logits;
+    }
+
     /**
      * Runs {@code token} at decoder position {@code pos} through every layer (appending it to
      * the cache) and returns the next-token logits. The array is reused by the next step.

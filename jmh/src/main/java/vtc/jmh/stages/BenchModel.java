@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.Random;
 import vtc.engine.llava.LlavaModel;
 import vtc.loaders.Llava;
+import vtc.loaders.checkpoint.WeightOptions;
+import vtc.loaders.checkpoint.WeightPrecision;
 import vtc.loaders.image.PixelValues;
 
 /**
@@ -25,13 +27,18 @@ public final class BenchModel implements AutoCloseable {
 
     /** Loads {@code name} (a directory under {@code vtc.models}, or a path) with {@code threads} kernel threads. */
     public static BenchModel open(String name, int threads) {
+        return open(name, threads, WeightPrecision.AS_STORED);
+    }
+
+    /** {@link #open(String, int)} computing with the weights as stored or quantized to Q8_0 at load. */
+    public static BenchModel open(String name, int threads, WeightPrecision precision) {
         Path dir = Path.of(System.getProperty("vtc.models", "target/models")).resolve(name);
         if (!Files.isDirectory(dir)) {
             throw new IllegalStateException("no model directory " + dir.toAbsolutePath()
                     + "; create it with: ./vtc make-model --preset ... --dtype ... --out " + dir
                     + " (scripts/bench.sh does this)");
         }
-        return new BenchModel(Llava.load(dir, threads));
+        return new BenchModel(Llava.load(dir, threads, WeightOptions.DEFAULT.withPrecision(precision)));
     }
 
     public LlavaModel model() {

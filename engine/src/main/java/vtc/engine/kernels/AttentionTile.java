@@ -1,4 +1,4 @@
-package vtc.engine.text;
+package vtc.engine.kernels;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
