@@ -17,7 +17,11 @@ final class ExecutorModel {
     private ExecutorModel() {
     }
 
+    /** @param threads kernel threads, or 0 for this JVM's processors */
     static synchronized Llava get(String modelDir, int threads) {
+        if (threads == 0) {
+            threads = Runtime.getRuntime().availableProcessors();
+        }
         String key = modelDir + "\n" + threads;
         if (!key.equals(loadedKey)) {
             if (loaded != null) {

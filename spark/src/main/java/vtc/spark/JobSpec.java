@@ -21,7 +21,7 @@ import vtc.loaders.image.PreprocessMode;
  * @param out        the output folder (any path Spark writes); must not exist yet
  * @param sweep      the pruning settings, all answered in this one job
  * @param options    prompt template, preprocessing, answer length
- * @param threads    kernel threads of the one model each executor JVM loads
+ * @param threads    kernel threads of the one model each executor JVM loads (0: the executor's processors)
  * @param partitions partitions of the images (0: Spark's default parallelism)
  * @param master     the Spark master when not started by spark-submit (null: spark-submit's)
  */
@@ -42,7 +42,7 @@ public record JobSpec(String questions, String images, String model, String out,
               --max-new-tokens N   default 16 (greedy)
               --template T         llava-hf (default) | vicuna_v1
               --preprocess pad|crop
-              --threads N          kernel threads of each executor's model (default: the JVM's processors)
+              --threads N          kernel threads of each executor's model (default: the executor's processors)
               --partitions N       image partitions (default: Spark's default parallelism)
               --master URL         when not run by spark-submit, e.g. local[2]
             """;
@@ -52,7 +52,7 @@ public record JobSpec(String questions, String images, String model, String out,
         String questions = null, images = null, model = null, out = null, method = "vtc-cls", keep = null,
                 layers = null, top = null, stride = null, template = "llava-hf", preprocess = null, master = null;
         long seed = 0;
-        int maxNewTokens = 16, threads = Runtime.getRuntime().availableProcessors(), partitions = 0;
+        int maxNewTokens = 16, threads = 0, partitions = 0;
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (!name.startsWith("--")) {
@@ -86,8 +86,8 @@ public record JobSpec(String questions, String images, String model, String out,
         require("--images", images);
         require("--model", model);
         require("--out", out);
-        if (maxNewTokens < 1 || threads < 1 || partitions < 0) {
-            throw new IllegalArgumentException("--max-new-tokens and --threads must be >= 1, --partitions >= 0");
+        if (maxNewTokens < 1 || threads < 0 || partitions < 0) {
+            throw new IllegalArgumentException("--max-new-tokens must be >= 1, --threads and --partitions >= 0");
         }
         List<SettingSpec> sweep = SettingSpec.sweep(list(method), layers, keep == null ? List.of() : list(keep),
                 top, stride, seed);
