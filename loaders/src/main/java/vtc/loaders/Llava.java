@@ -10,6 +10,7 @@ import vtc.engine.llava.GenerationResult;
 import vtc.engine.llava.InvalidRequestException;
 import vtc.engine.llava.LlavaConfig;
 import vtc.engine.llava.LlavaModel;
+import vtc.engine.llava.PrefixCache;
 import vtc.engine.llava.PromptTemplate;
 import vtc.engine.prune.TokenSelector;
 import vtc.loaders.checkpoint.LlavaCheckpoint;
@@ -41,12 +42,13 @@ public final class Llava implements AutoCloseable {
     private final Parallel parallel;
     private final LlavaModel model;
 
-    private Llava(LlavaCheckpoint checkpoint, Tokenizer tokenizer, ImagePreprocessor preprocessor, Parallel parallel) {
+    private Llava(LlavaCheckpoint checkpoint, Tokenizer tokenizer, ImagePreprocessor preprocessor, Parallel parallel,
+                  PrefixCache prefixCache) {
         this.checkpoint = checkpoint;
         this.tokenizer = tokenizer;
         this.preprocessor = preprocessor;
         this.parallel = parallel;
-        this.model = new LlavaModel(checkpoint.config(), checkpoint.weights(), parallel);
+        this.model = new LlavaModel(checkpoint.config(), checkpoint.weights(), parallel, prefixCache);
     }
 
     /**
@@ -64,6 +66,21 @@ public final class Llava implements AutoCloseable {
      * mapped, as stored or quantized to Q8_0.
      */
     public static Llava load(Path modelDir, int threads, WeightOptions weights) {
+        return load(modelDir, threads, weights, 0);
+    }
+
+    /**
+     * {@link #load(Path, int, WeightOptions)} that also keeps, for follow-up questions about the
+     * same image, the prompt up to the end of its image tokens (KV cache and kept patches) for
+     * selectors that read the image alone (not FastV): a follow-up skips the ViT and the image's
+     * prompt pass. Least recently used prompts are dropped beyond {@code prefixCacheBytes}.
+     *
+     * @param prefixCacheBytes the cache's budget in bytes; 0 keeps nothing (the default)
+     */
+    public static Llava load(Path modelDir, int threads, WeightOptions weights, long prefixCacheBytes) {
+        if (prefixCacheBytes < 0) {
+            throw new IllegalArgumentException("prefixCacheBytes must be >= 0, got " + prefixCacheBytes);
+        }
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
@@ -73,7 +90,8 @@ public final class Llava implements AutoCloseable {
             Tokenizer tokenizer = Tokenizers.load(modelDir);
             ImagePreprocessor preprocessor = ImagePreprocessor.load(modelDir.resolve("preprocessor_config.json"));
             parallel = new Parallel(threads);
-            return new Llava(checkpoint, tokenizer, preprocessor, parallel);
+            return new Llava(checkpoint, tokenizer, preprocessor, parallel,
+                    prefixCacheBytes == 0 ? null : new PrefixCache(prefixCacheBytes));
         } catch (RuntimeException e) {
             if (parallel != null) {
                 parallel.close();
@@ -89,6 +107,11 @@ public final class Llava implements AutoCloseable {
 
     public LlavaModel model() {
         return model;
+    }
+
+    /** The prefix cache (hits, misses, bytes), or null when it is off. */
+    public PrefixCache prefixCache() {
+        return model.prefixCache();
     }
 
     public Tokenizer tokenizer() {

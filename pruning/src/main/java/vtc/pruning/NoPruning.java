@@ -12,6 +12,12 @@ public final class NoPruning implements TokenSelector {
         return () -> all.clone();
     }
 
+    /** The choice reads the image alone; the description names the method and every parameter. */
+    @Override
+    public String imageOnlyKey() {
+        return toString();
+    }
+
     @Override
     public String toString() {
         return "none";

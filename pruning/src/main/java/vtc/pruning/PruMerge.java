@@ -49,6 +49,12 @@ public final class PruMerge implements TokenSelector {
         return sorted[below] + (h - below) * ((double) sorted[above] - sorted[below]);
     }
 
+    /** The choice reads the image alone; the description names the method and every parameter. */
+    @Override
+    public String imageOnlyKey() {
+        return toString();
+    }
+
     @Override
     public String toString() {
         return "prumerge";

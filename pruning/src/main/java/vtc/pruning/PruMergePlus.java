@@ -93,6 +93,12 @@ public final class PruMergePlus implements TokenSelector {
         return Arrays.copyOf(out, count);
     }
 
+    /** The choice reads the image alone; the description names the method and every parameter. */
+    @Override
+    public String imageOnlyKey() {
+        return toString();
+    }
+
     @Override
     public String toString() {
         return "prumerge+(T=" + top + ", s=" + stride + ")";

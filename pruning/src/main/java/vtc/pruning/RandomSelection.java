@@ -40,6 +40,12 @@ public final class RandomSelection implements TokenSelector {
         return kept;
     }
 
+    /** The choice reads the image alone; the description names the method and every parameter. */
+    @Override
+    public String imageOnlyKey() {
+        return toString();
+    }
+
     @Override
     public String toString() {
         return "random(seed=" + seed + ", U=" + keep + ")";

@@ -47,6 +47,12 @@ public final class UniformSelection implements TokenSelector {
         return (int) ((2L * i + 1) * g / (2L * bands));
     }
 
+    /** The choice reads the image alone; the description names the method and every parameter. */
+    @Override
+    public String imageOnlyKey() {
+        return toString();
+    }
+
     @Override
     public String toString() {
         return "uniform(U=" + keep + ")";

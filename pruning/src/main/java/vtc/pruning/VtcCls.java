@@ -57,6 +57,12 @@ public final class VtcCls implements TokenSelector {
         return new Score(shape, layers, keep.resolve(shape.numPatches()));
     }
 
+    /** The choice reads the image alone; the description names the method and every parameter. */
+    @Override
+    public String imageOnlyKey() {
+        return toString();
+    }
+
     @Override
     public String toString() {
         return "vtc-cls(K=" + layers + ", U=" + keep + ")";

@@ -1,10 +1,8 @@
 package vtc.tools;
 
-import java.nio.file.Path;
 import vtc.engine.llava.LlavaModel;
 import vtc.engine.prune.TokenSelector;
 import vtc.loaders.Llava;
-import vtc.loaders.image.ImageFiles;
 import vtc.loaders.image.PreprocessMode;
 import vtc.loaders.image.RgbImage;
 import vtc.pruning.PruMergeSelection;
@@ -24,8 +22,8 @@ import vtc.pruning.VtcCls;
  */
 record ClsScoreMap(RgbImage view, int patchSize, float[] scores, int[] kept, boolean merged) {
 
-    static ClsScoreMap measure(Llava llava, Path image, PreprocessMode mode, TokenSelector selector) {
-        RgbImage view = llava.preprocessor().modelView(ImageFiles.read(image), mode);
+    static ClsScoreMap measure(Llava llava, RgbImage image, PreprocessMode mode, TokenSelector selector) {
+        RgbImage view = llava.preprocessor().modelView(image, mode);
         LlavaModel model = llava.model();
         TokenSelector.Selection selection = selector.begin(model.visionShape());
         float[] features = model.vision().patchFeatures(llava.preprocessor().normalize(view).chw(), selection, null);

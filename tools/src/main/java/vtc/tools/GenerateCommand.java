@@ -27,7 +27,7 @@ final class GenerateCommand implements Command {
                 usage: vtc generate --model DIR --image FILE --prompt TEXT [options]
 
                   --model DIR            Hugging Face LLaVA-1.5 directory (config.json, safetensors, tokenizer)
-                  --image FILE           PNG or JPEG
+                  --image FILE           PNG, JPEG, GIF, BMP or TIFF
                   --prompt TEXT          the question; formatted with --template
                   --method M             vtc-cls | fastv | prumerge | prumerge+ | random | uniform | none
                                          (default vtc-cls)
@@ -37,6 +37,8 @@ final class GenerateCommand implements Command {
                                          prumerge+: the official presets 64 | 128 | other (N = 576 only)
                   --top T --stride S     prumerge+: the T tokens of highest [CLS] attention plus every S-th patch
                   --seed S               seed of --method random and of sampling (default 0)
+                  --exif-transpose       turn the image upright by its EXIF orientation, as transformers'
+                                         load_image does (default off, as in the original LLaVA)
                   --preprocess pad|crop  how the image becomes square (default: the checkpoint's
                                          image_aspect_ratio, "pad" pads, otherwise crop)
                   --template T           llava-hf (default) | vicuna_v1 (the paper's evaluation template)
@@ -61,21 +63,20 @@ final class GenerateCommand implements Command {
 
     @Override
     public Set<String> flagOptions() {
-        return Set.of("no-eos-stop", "json");
+        return Set.of("no-eos-stop", "json", InputArguments.EXIF_TRANSPOSE);
     }
 
     @Override
     public int run(CommandLine line, Terminal terminal) {
         line.positionals(0, "no positional arguments");
-        Path image = Path.of(line.required("image"));
-        String prompt = line.required("prompt");
+        Path image = InputArguments.image(line.required("image"), name());
+        String prompt = InputArguments.question(line.required("prompt"), line.value("template", "llava-hf"), name());
         TokenSelector selector = PruningArguments.selector(line, "vtc-cls");
         PromptTemplate template = template(line);
         GenerationOptions options = options(line);
         boolean json = line.flag("json");
         try (Llava llava = ModelArguments.load(line, terminal)) {
-            Llava.Request request = Llava.Request.of(image, prompt)
-                    .withPreprocess(ModelArguments.preprocess(line))
+            Llava.Request request = InputArguments.request(llava, image, prompt, ModelArguments.preprocess(line), line)
                     .withTemplate(template)
                     .withOptions(options)
                     .withSelector(selector);

@@ -32,7 +32,7 @@ final class ModelArguments {
     }
 
     static Path modelDir(CommandLine line) {
-        return Path.of(line.required("model"));
+        return ModelLocation.check(Path.of(line.required("model")));
     }
 
     static int threads(CommandLine line) {

@@ -22,7 +22,9 @@ import vtc.engine.vision.ClipVisionTower;
  * layer), projector on the kept rows only, splice into the prompt, decoder prefill, then one
  * token per step. The one place where what a selection returns is checked and applied.
  *
- * <p>Immutable and thread-safe: every request allocates its own activations and KV cache.
+ * <p>Thread-safe: every request allocates its own activations and KV cache, and requests that
+ * decode at the same time are stepped together by one {@link BatchScheduler} (one pass over the
+ * weights per token for all of them), with the tokens each would get alone.
  */
 public final class LlavaModel {
 
@@ -30,9 +32,20 @@ public final class LlavaModel {
     private final ClipVisionTower vision;
     private final MultiModalProjector projector;
     private final LlamaDecoder decoder;
+    private final BatchScheduler scheduler;
+    private final PrefixCache prefixCache;
 
     /** @param parallel the worker pool every kernel of this model uses, sized by the caller */
     public LlavaModel(LlavaConfig config, LlavaWeights weights, Parallel parallel) {
+        this(config, weights, parallel, null);
+    }
+
+    /**
+     * @param prefixCache where prompts up to the end of their image are kept for follow-up
+     *                    questions about the same image, or null to keep none
+     */
+    public LlavaModel(LlavaConfig config, LlavaWeights weights, Parallel parallel, PrefixCache prefixCache) {
+        this.prefixCache = prefixCache;
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(weights, "weights");
         int featureHiddenIndex = config.featureHiddenIndex();
@@ -43,6 +56,7 @@ public final class LlavaModel {
         this.vision = new ClipVisionTower(config.vision(), weights.vision(), featureHiddenIndex, parallel);
         this.projector = new MultiModalProjector(weights.projector(), parallel);
         this.decoder = new LlamaDecoder(config.text(), weights.text(), parallel);
+        this.scheduler = new BatchScheduler(decoder, parallel);
         if (projector.inputSize() != config.vision().hiddenSize() || projector.outputSize() != config.text().hiddenSize()) {
             throw new IllegalArgumentException("projector maps " + projector.inputSize() + " -> " + projector.outputSize()
                     + " but the vision tower gives " + config.vision().hiddenSize() + " and the decoder takes "
@@ -66,6 +80,15 @@ public final class LlavaModel {
         return decoder;
     }
 
+    BatchScheduler scheduler() {
+        return scheduler;
+    }
+
+    /** The prefix cache this model fills and reuses, or null. */
+    public PrefixCache prefixCache() {
+        return prefixCache;
+    }
+
     /** What a visual token selector watches. */
     public VisionShape visionShape() {
         return new VisionShape(config.featureLayer(), config.vision().numAttentionHeads(), config.vision().gridSize());
@@ -77,6 +100,11 @@ public final class LlavaModel {
         GenerationOptions options = request.options();
 
         long start = System.nanoTime();
+        PrefixCache.Key prefixKey = prefixKey(request, imagePosition);
+        PrefixCache.Entry stored = prefixKey == null ? null : prefixCache.get(prefixKey);
+        if (stored != null) {
+            return generateAfter(stored, request, imagePosition, start, listener);
+        }
         projector.prefetch();
         TokenSelector.Selection selection = begin(request.selector());
         float[] features = vision.patchFeatures(request.pixelValues(), selection, null);
@@ -94,6 +122,10 @@ public final class LlavaModel {
         ImageRows reachedTheEnd = prefill(cache, prompt, selection, imagePosition, image);
         float[] logits = new float[config.text().vocabSize()];
         decoder.logits(x, prompt.rows() - 1, logits);
+        if (prefixKey != null && (selection == null || !selection.cut().isInDecoder())) {
+            int rows = imagePosition + image.count();
+            prefixCache.put(prefixKey, new PrefixCache.Entry(cache.copyPrefix(rows, rows), rows, image.patches(), image.count()));
+        }
         long prefillDone = System.nanoTime();
 
         int[] generated = decode(cache, logits, promptRows, options, listener);
@@ -103,6 +135,45 @@ public final class LlavaModel {
                 millis(pruneDone, prefillDone), millis(prefillDone, decodeDone));
         return new GenerationResult(request.promptIds().clone(), config.vision().numPatches(),
                 reachedTheEnd.patches(), reachedTheEnd.count(), generated, timings);
+    }
+
+    /**
+     * The key of a request's prompt prefix, or null when it cannot be reused: no cache, a
+     * selector whose choice may look at the question, or no question tokens after the image.
+     */
+    private PrefixCache.Key prefixKey(GenerationRequest request, int imagePosition) {
+        if (prefixCache == null || imagePosition == request.promptIds().length - 1) {
+            return null;
+        }
+        String selector = request.selector() == null ? "all patches" : request.selector().imageOnlyKey();
+        return selector == null ? null : new PrefixCache.Key(request.pixelValues(), selector, request.promptIds(), imagePosition);
+    }
+
+    /** A follow-up on a stored prefix: only the prompt's tokens after the image go through the decoder. */
+    private GenerationResult generateAfter(PrefixCache.Entry prefix, GenerationRequest request, int imagePosition,
+                                           long start, TokenListener listener) {
+        int[] ids = request.promptIds();
+        GenerationOptions options = request.options();
+        int d = config.text().hiddenSize();
+        int question = ids.length - 1 - imagePosition;
+        int promptRows = prefix.rows() + question;
+        checkLength(promptRows, options.maxNewTokens());
+        KvCache cache = prefix.prefix().copyPrefix(prefix.rows(), promptRows + Math.max(1, options.maxNewTokens()));
+        float[] x = new float[question * d];
+        int[] positions = new int[question];
+        for (int i = 0; i < question; i++) {
+            decoder.embed(ids[imagePosition + 1 + i], x, i * d);
+            positions[i] = prefix.rows() + i;
+        }
+        decoder.prefill(cache, new PromptRows(x, positions, question, d), null);
+        float[] logits = new float[config.text().vocabSize()];
+        decoder.logits(x, question - 1, logits);
+        long prefillDone = System.nanoTime();
+
+        int[] generated = decode(cache, logits, promptRows, options, listener);
+        Timings timings = new Timings(0, 0, millis(start, prefillDone), millis(prefillDone, System.nanoTime()));
+        return new GenerationResult(ids.clone(), config.vision().numPatches(), prefix.patches().clone(),
+                prefix.imageRows(), generated, timings);
     }
 
     /**
@@ -255,28 +326,10 @@ public final class LlavaModel {
         return at;
     }
 
-    /** Sampling loop: the first token comes from the prefill logits, each next one from a decode step. */
+    /** The first token comes from the prefill logits, each next one from a step of the shared batch. */
     private int[] decode(KvCache cache, float[] prefillLogits, int promptRows, GenerationOptions options,
                          TokenListener listener) {
-        LlamaConfig text = config.text();
-        TokenSampler sampler = new TokenSampler(options, text.vocabSize());
-        DecodeState state = options.maxNewTokens() > 1 ? decoder.decodeState(cache) : null;
-        int[] generated = new int[options.maxNewTokens()];
-        float[] logits = prefillLogits;
-        int count = 0;
-        while (count < generated.length) {
-            int token = sampler.next(logits);
-            generated[count] = token;
-            if (listener != null) {
-                listener.onToken(count, token, logits);
-            }
-            count++;
-            if ((options.stopAtEos() && text.isEos(token)) || count == generated.length) {
-                break;
-            }
-            logits = state.next(token, promptRows + count - 1);
-        }
-        return Arrays.copyOf(generated, count);
+        return scheduler.generate(cache, prefillLogits, promptRows, options, listener);
     }
 
     /** Everything checked before any compute; returns the image token's index. */

@@ -14,6 +14,18 @@ public interface TokenSelector {
     /** Starts the selection for one image, before any compute. */
     Selection begin(VisionShape shape);
 
+    /**
+     * Declares that this selector's choice depends on the image alone — never on the question,
+     * the decoder or any state — by naming the method and every parameter: two selectors with
+     * equal keys keep the same rows of the same image. Then the prompt up to the end of the image
+     * can be reused for another question about that image. Null (the default) when the choice
+     * may depend on the question (FastV reads the last prompt token's attention); nothing is
+     * reused for such requests.
+     */
+    default String imageOnlyKey() {
+        return null;
+    }
+
     /** Per-image state: watches the ViT (if it wants to), then names the tokens to keep. */
     interface Selection extends VisionObserver {
 

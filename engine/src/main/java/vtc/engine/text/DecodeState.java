@@ -42,8 +42,8 @@ public final class DecodeState {
         return act;
     }
 
-    /** The logits array {@link #next} returns, which a {@link DecodeBatch} step also fills. */
-    float[] logits() {
+    /** The next-token logits of the last step, by {@link #next} or a {@link DecodeBatch}; reused by the next step. */
+    public float[] logits() {
         return logits;
     }
 

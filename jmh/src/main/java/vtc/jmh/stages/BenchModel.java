@@ -32,13 +32,18 @@ public final class BenchModel implements AutoCloseable {
 
     /** {@link #open(String, int)} computing with the weights as stored or quantized to Q8_0 at load. */
     public static BenchModel open(String name, int threads, WeightPrecision precision) {
+        return open(name, threads, precision, 0);
+    }
+
+    /** {@link #open(String, int, WeightPrecision)} with a prefix cache of {@code prefixCacheBytes} (0: none). */
+    public static BenchModel open(String name, int threads, WeightPrecision precision, long prefixCacheBytes) {
         Path dir = Path.of(System.getProperty("vtc.models", "target/models")).resolve(name);
         if (!Files.isDirectory(dir)) {
             throw new IllegalStateException("no model directory " + dir.toAbsolutePath()
                     + "; create it with: ./vtc make-model --preset ... --dtype ... --out " + dir
                     + " (scripts/bench.sh does this)");
         }
-        return new BenchModel(Llava.load(dir, threads, WeightOptions.DEFAULT.withPrecision(precision)));
+        return new BenchModel(Llava.load(dir, threads, WeightOptions.DEFAULT.withPrecision(precision), prefixCacheBytes));
     }
 
     public LlavaModel model() {
@@ -47,7 +52,12 @@ public final class BenchModel implements AutoCloseable {
 
     /** BOS, "USER: ", the image token, the one-line question and " ASSISTANT:". */
     public int[] promptIds() {
-        return llava.promptIds(Llava.Request.of(pixelValues(1), QUESTION));
+        return promptIds(QUESTION);
+    }
+
+    /** The llava-hf prompt ids of {@code question}. */
+    public int[] promptIds(String question) {
+        return llava.promptIds(Llava.Request.of(pixelValues(1), question));
     }
 
     /**
