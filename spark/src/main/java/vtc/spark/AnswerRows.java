@@ -53,7 +53,7 @@ final class AnswerRows implements FlatMapFunction<Iterator<Tuple2<String, Iterab
         if (!images.hasNext()) {
             return List.<Row>of().iterator();
         }
-        QuestionAnswerer answerer = new QuestionAnswerer(ExecutorModel.get(spec.model(), spec.threads()),
+        QuestionAnswerer answerer = new QuestionAnswerer(ExecutorModel.get(spec.model(), spec.threads(), spec.prefixCacheMb()),
                 spec.modelId(), Path.of(spec.images()), spec.options());
         String executor = executorId();
         List<PruningSetting> settings = spec.settings();

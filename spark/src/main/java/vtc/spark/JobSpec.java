@@ -23,10 +23,11 @@ import vtc.loaders.image.PreprocessMode;
  * @param options    prompt template, preprocessing, answer length
  * @param threads    kernel threads of the one model each executor JVM loads (0: the executor's processors)
  * @param partitions partitions of the images (0: Spark's default parallelism)
+ * @param prefixCacheMb the prefix cache of each executor's model in MiB (0: off)
  * @param master     the Spark master when not started by spark-submit (null: spark-submit's)
  */
 public record JobSpec(String questions, String images, String model, String out, List<SettingSpec> sweep,
-                      EvalOptions options, int threads, int partitions, String master) implements Serializable {
+                      EvalOptions options, int threads, int partitions, int prefixCacheMb, String master) implements Serializable {
 
     static final String USAGE = """
             usage: EvalJob --questions PATH --images DIR --model DIR --out PATH [options]
@@ -44,6 +45,7 @@ public record JobSpec(String questions, String images, String model, String out,
               --preprocess pad|crop
               --threads N          kernel threads of each executor's model (default: the executor's processors)
               --partitions N       image partitions (default: Spark's default parallelism)
+              --prefix-cache MB    each executor's prefix cache, so the ViT runs once per image (default 1024, 0 = off)
               --master URL         when not run by spark-submit, e.g. local[2]
             """;
 
@@ -52,7 +54,7 @@ public record JobSpec(String questions, String images, String model, String out,
         String questions = null, images = null, model = null, out = null, method = "vtc-cls", keep = null,
                 layers = null, top = null, stride = null, template = "llava-hf", preprocess = null, master = null;
         long seed = 0;
-        int maxNewTokens = 16, threads = 0, partitions = 0;
+        int maxNewTokens = 16, threads = 0, partitions = 0, prefixCacheMb = 1024;
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (!name.startsWith("--")) {
@@ -78,6 +80,7 @@ public record JobSpec(String questions, String images, String model, String out,
                 case "--preprocess" -> preprocess = value;
                 case "--threads" -> threads = (int) number(name, value);
                 case "--partitions" -> partitions = (int) number(name, value);
+                case "--prefix-cache" -> prefixCacheMb = (int) number(name, value);
                 case "--master" -> master = value;
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
@@ -86,13 +89,13 @@ public record JobSpec(String questions, String images, String model, String out,
         require("--images", images);
         require("--model", model);
         require("--out", out);
-        if (maxNewTokens < 1 || threads < 0 || partitions < 0) {
-            throw new IllegalArgumentException("--max-new-tokens must be >= 1, --threads and --partitions >= 0");
+        if (maxNewTokens < 1 || threads < 0 || partitions < 0 || prefixCacheMb < 0) {
+            throw new IllegalArgumentException("--max-new-tokens must be >= 1, --threads, --partitions and --prefix-cache >= 0");
         }
         List<SettingSpec> sweep = SettingSpec.sweep(list(method), layers, keep == null ? List.of() : list(keep),
                 top, stride, seed);
         EvalOptions options = new EvalOptions(template(template), preprocess(preprocess), maxNewTokens);
-        return new JobSpec(questions, images, model, out, sweep, options, threads, partitions, master);
+        return new JobSpec(questions, images, model, out, sweep, options, threads, partitions, prefixCacheMb, master);
     }
 
     /** The settings' selectors, built anew (on the driver, and on each executor from the shipped sweep). */

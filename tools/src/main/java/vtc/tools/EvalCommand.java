@@ -29,6 +29,9 @@ import vtc.loaders.Llava;
  */
 final class EvalCommand implements Command {
 
+    /** Enough for one image's prompt prefix of the 7B model unpruned (~600 tokens of F32 KV cache). */
+    static final int DEFAULT_PREFIX_CACHE_MB = 1024;
+
     @Override
     public String name() {
         return "eval";
@@ -60,6 +63,10 @@ final class EvalCommand implements Command {
                                                             fastv, prumerge, prumerge+ (--top T --stride S),
                                                             random, uniform, none
                   --max-new-tokens N                        default 16 (greedy decoding)
+                  --prefix-cache MB                         keep each image's prompt up to its image tokens for the
+                                                            next question about it, so the ViT runs once per image
+                                                            (not for FastV, whose choice reads the question);
+                                                            default 1024, 0 = off
                   --template T                              llava-hf (default) | vicuna_v1 (LLaVA's evaluation prompt)
                   --preprocess pad|crop, --threads N
                   --json                                    the scores and every answer as one JSON object
@@ -73,7 +80,7 @@ final class EvalCommand implements Command {
     @Override
     public Set<String> valuedOptions() {
         Set<String> names = new HashSet<>(Set.of("questions", "images", "answers", "max-new-tokens", "template",
-                "preprocess"));
+                "preprocess", "prefix-cache"));
         names.addAll(ModelArguments.OPTIONS);
         names.addAll(PruningArguments.OPTIONS);
         return names;
@@ -99,12 +106,16 @@ final class EvalCommand implements Command {
         }
         Path modelDir = ModelArguments.modelDir(line);
         String modelId = QuestionAnswerer.modelId(modelDir);
+        long prefixCacheBytes = line.integer("prefix-cache", DEFAULT_PREFIX_CACHE_MB, 0) * (1L << 20);
         List<Answer> answers;
-        try (Llava llava = ModelArguments.load(line, terminal)) {
+        long prefixHits;
+        try (Llava llava = Llava.load(modelDir, ModelArguments.threads(line), ModelArguments.weightOptions(line),
+                prefixCacheBytes)) {
             QuestionAnswerer answerer = new QuestionAnswerer(llava, modelId, images, options);
             int total = questions.size();
             answers = answerer.answerAll(questions, List.of(setting),
                     done -> terminal.progress("  answered " + done + "/" + total)).get(setting);
+            prefixHits = llava.prefixCache() == null ? 0 : llava.prefixCache().hits();
         }
         if (answersFile != null) {
             AnswersFile.write(answersFile, answers);
@@ -128,6 +139,7 @@ final class EvalCommand implements Command {
             report.addProperty("method", PruningArguments.method(line, "vtc-cls").cliName);
             report.addProperty("keep", line.value("keep"));
             scores.toJson().entrySet().forEach(e -> report.add(e.getKey(), e.getValue()));
+            report.addProperty("prefix_cache_hits", prefixHits);
             if (answersFile != null) {
                 report.addProperty("answers_file", answersFile.toString());
             }
@@ -137,6 +149,10 @@ final class EvalCommand implements Command {
             terminal.out().printf("vtc eval: %s, %s, %d questions about %d images%n", modelId, setting.label(),
                     questions.size(), imageCount(questions));
             terminal.out().print(scores.toText());
+            if (prefixCacheBytes > 0) {
+                terminal.out().printf("  prefix cache        %d of %d questions reused their image's prompt%n", prefixHits,
+                        questions.size());
+            }
             if (answersFile != null) {
                 terminal.out().println("  answers file        " + answersFile + " (LLaVA's format)");
             }
