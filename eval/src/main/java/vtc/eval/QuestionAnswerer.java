@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import vtc.engine.llava.InvalidRequestException;
 import vtc.loaders.LoadException;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 import vtc.loaders.image.PixelValues;
 import vtc.pruning.PruningParameterException;
 
@@ -122,9 +122,9 @@ public final class QuestionAnswerer {
         } catch (InvalidRequestException | PruningParameterException | LoadException e) {
             return failed(q, setting, e.getMessage());
         }
-        double firstToken = preprocessMs + r.timings().firstTokenMs();
-        var metadata = new Answer.Metadata(setting, q.line(), r.keptIndices().length, r.imageTokens(),
-                firstToken + r.timings().decodeMs(), firstToken, null);
+        double firstToken = preprocessMs + r.generation().timings().firstTokenMs();
+        var metadata = new Answer.Metadata(setting, q.line(), r.generation().keptIndices().length, r.generation().imageTokens(),
+                firstToken + r.generation().timings().decodeMs(), firstToken, null);
         return new Answer(q.id(), q.text(), r.text().strip(), Answer.answerId(modelId, setting, q.id()), modelId, metadata);
     }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import vtc.engine.llava.GenerationOptions;
 import vtc.engine.llava.PromptTemplate;
 import vtc.fixtures.Fixtures;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 import vtc.pruning.FastV;
 import vtc.pruning.KeepBudget;
 import vtc.pruning.NoPruning;
@@ -66,7 +66,7 @@ class QuestionAnswererTest {
                 assertEquals(q.id(), a.questionId(), "file order");
                 assertEquals(alone.text().strip(), a.text(), s.label() + " " + q);
                 assertEquals(q.text(), a.prompt());
-                assertEquals(alone.keptIndices().length, a.metadata().keptTokens());
+                assertEquals(alone.generation().keptIndices().length, a.metadata().keptTokens());
                 assertEquals(s.label(), a.metadata().setting());
                 assertEquals(Answer.answerId("tiny-llava", s.label(), q.id()), a.answerId());
                 assertTrue(a.metadata().latencyMs() >= a.metadata().firstTokenMs() && a.metadata().firstTokenMs() > 0);

@@ -1,6 +1,6 @@
 package vtc.spark;
 
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 import vtc.loaders.checkpoint.WeightOptions;
 
 /**

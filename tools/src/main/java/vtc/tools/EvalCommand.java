@@ -20,7 +20,7 @@ import vtc.eval.QuestionAnswerer;
 import vtc.eval.QuestionFile;
 import vtc.eval.Scores;
 import vtc.loaders.LoadException;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 
 /**
  * {@code vtc eval}: answers a question file in LLaVA's {@code model_vqa_loader} format under one
