@@ -1,29 +1,36 @@
 package vtc.tools;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import vtc.engine.llava.GenerationOptions;
-import vtc.engine.prune.TokenSelector;
+import vtc.eval.Answer;
+import vtc.eval.AnswerScoring;
+import vtc.eval.AnswersFile;
+import vtc.eval.EvalOptions;
+import vtc.eval.PruningSetting;
+import vtc.eval.Question;
+import vtc.eval.QuestionAnswerer;
+import vtc.eval.QuestionFile;
+import vtc.eval.Scores;
 import vtc.loaders.LoadException;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 
 /**
- * {@code vtc eval}: accuracy of a question file under a pruning setting. POPE-style lines
- * ({@code "label": "yes"|"no"}) give accuracy, precision, recall and F1 with "yes" as the positive
- * class; lines with an {@code "answer"} are scored by normalised exact match.
+ * {@code vtc eval}: answers a question file in LLaVA's {@code model_vqa_loader} format under one
+ * pruning setting, writes LLaVA's answers file ({@code --answers}) for the official scorers, and
+ * scores the questions that carry their own ground truth (POPE {@code label}, or {@code answer}).
  */
 final class EvalCommand implements Command {
+
+    /** Enough for one image's prompt prefix of the 7B model unpruned (~600 tokens of F32 KV cache). */
+    static final int DEFAULT_PREFIX_CACHE_MB = 1024;
 
     @Override
     public String name() {
@@ -32,34 +39,48 @@ final class EvalCommand implements Command {
 
     @Override
     public String summary() {
-        return "accuracy / F1 of a question file (POPE yes/no or exact match) with mean latency";
+        return "answer a LLaVA question file; POPE / exact-match scores, latency, LLaVA's answers file";
     }
 
     @Override
     public String help() {
         return """
-                usage: vtc eval --model DIR --questions FILE.jsonl --images DIR [--method M --layers K --keep U]
+                usage: vtc eval --model DIR --questions FILE.jsonl --images DIR [--answers OUT.jsonl]
+                                [--method M --layers K --keep U]
 
-                Each line of FILE.jsonl is one JSON object:
-                  {"question_id": 1, "image": "x.jpg", "text": "Is there a dog in the image?", "label": "yes"}
-                      POPE: the first sentence of the answer is "no" if it holds the word no/not, else "yes";
-                      reports accuracy, precision, recall, F1 (positive = yes) and the yes ratio
-                  {"image": "x.jpg", "text": "What colour is the car?", "answer": "red"}
-                      exact match after lower-casing, removing punctuation and articles
+                FILE.jsonl is a question file in LLaVA's model_vqa_loader format, one JSON object a line:
+                  {"question_id": 1, "image": "x.jpg", "text": "Is there a dog in the image?", "category": "random"}
+                "text" is the question; "category" is optional. Two optional fields are scored here:
+                  "label": "yes" | "no"   POPE, read as LLaVA's eval_pope.py reads answers; reports
+                                          accuracy, precision, recall, F1 (positive = yes), yes ratio
+                  "answer": "red"         exact match after lower-casing, removing punctuation and articles
+                Questions about the same image are answered together (the image is preprocessed once).
 
+                  --answers OUT.jsonl                       LLaVA's answers file ("question_id", "prompt" = the
+                                                            question, "text" = the answer, "answer_id", "model_id",
+                                                            "metadata"), in question order, for the official scorers
                   --method M --layers K --keep U --seed S   pruning (default: vtc-cls, K 3, U 64); also
-                                                           fastv, prumerge, prumerge+ (--top T --stride S),
-                                                           random, uniform, none
-                  --max-new-tokens N                        default 16
-                  --template T                              llava-hf (default) | vicuna_v1
+                                                            fastv, prumerge, prumerge+ (--top T --stride S),
+                                                            random, uniform, none
+                  --max-new-tokens N                        default 16 (greedy decoding)
+                  --prefix-cache MB                         keep each image's prompt up to its image tokens for the
+                                                            next question about it, so the ViT runs once per image
+                                                            (not for FastV, whose choice reads the question);
+                                                            default 1024, 0 = off
+                  --template T                              llava-hf (default) | vicuna_v1 (LLaVA's evaluation prompt)
                   --preprocess pad|crop, --threads N
-                  --json                                    metrics and every answer as one JSON object
+                  --json                                    the scores and every answer as one JSON object
+
+                A question whose image cannot be read, or whose prompt the model refuses, is reported on
+                stderr and in the answers file (empty "text", "metadata.error"); the rest go on, and the
+                exit status is 1.
                 """;
     }
 
     @Override
     public Set<String> valuedOptions() {
-        Set<String> names = new HashSet<>(Set.of("questions", "images", "max-new-tokens", "template", "preprocess"));
+        Set<String> names = new HashSet<>(Set.of("questions", "images", "answers", "max-new-tokens", "template",
+                "preprocess", "prefix-cache"));
         names.addAll(ModelArguments.OPTIONS);
         names.addAll(PruningArguments.OPTIONS);
         return names;
@@ -70,165 +91,98 @@ final class EvalCommand implements Command {
         return Set.of("json");
     }
 
-    /** One line of the question file. {@code label} is "yes"/"no" or null; then {@code answer} is set. */
-    private record Question(String id, String image, String text, String label, String answer) {
-    }
-
     @Override
     public int run(CommandLine line, Terminal terminal) throws IOException {
         line.positionals(0, "no positional arguments");
         Path file = Path.of(line.required("questions"));
         Path images = Path.of(line.required("images"));
-        TokenSelector selector = PruningArguments.selector(line, "vtc-cls");
-        GenerationOptions options = new GenerationOptions(line.integer("max-new-tokens", 16, 1), 0, 1, 0, true);
-        List<Question> questions = read(file);
+        Path answersFile = line.value("answers") == null ? null : Path.of(line.value("answers"));
+        PruningSetting setting = PruningSetting.of(PruningArguments.selector(line, "vtc-cls"));
+        EvalOptions options = new EvalOptions(GenerateCommand.template(line), ModelArguments.preprocess(line),
+                line.integer("max-new-tokens", 16, 1));
+        List<Question> questions = QuestionFile.read(file);
         if (!Files.isDirectory(images)) {
             throw new LoadException(images, "not a directory of images");
         }
-        Tally tally = new Tally();
+        Path modelDir = ModelArguments.modelDir(line);
+        String modelId = QuestionAnswerer.modelId(modelDir);
+        long prefixCacheBytes = line.integer("prefix-cache", DEFAULT_PREFIX_CACHE_MB, 0) * (1L << 20);
+        List<Answer> answers;
+        long prefixHits;
+        try (Llava llava = Llava.load(modelDir, ModelArguments.threads(line), ModelArguments.weightOptions(line),
+                prefixCacheBytes)) {
+            QuestionAnswerer answerer = new QuestionAnswerer(llava, modelId, images, options);
+            int total = questions.size();
+            answers = answerer.answerAll(questions, List.of(setting),
+                    done -> terminal.progress("  answered " + done + "/" + total)).get(setting);
+            prefixHits = llava.prefixCache() == null ? 0 : llava.prefixCache().hits();
+        }
+        if (answersFile != null) {
+            AnswersFile.write(answersFile, answers);
+        }
+        Scores scores = new Scores();
         JsonArray items = new JsonArray();
-        try (Llava llava = ModelArguments.load(line, terminal)) {
-            for (int i = 0; i < questions.size(); i++) {
-                Question q = questions.get(i);
-                terminal.progress("  question " + (i + 1) + "/" + questions.size());
-                Llava.Request request = Llava.Request.of(images.resolve(q.image()), q.text())
-                        .withPreprocess(ModelArguments.preprocess(line))
-                        .withTemplate(GenerateCommand.template(line))
-                        .withOptions(options)
-                        .withSelector(selector);
-                Llava.Result r = llava.generate(request, null);
-                double latency = r.timings().firstTokenMs() + r.timings().decodeMs();
-                items.add(tally.add(q, r.text(), latency));
+        for (int i = 0; i < questions.size(); i++) {
+            Question q = questions.get(i);
+            Answer a = answers.get(i);
+            Boolean correct = scores.add(q.label(), q.answer(), a);
+            items.add(item(q, a, correct));
+            if (a.failed()) {
+                terminal.err().println("vtc eval: question " + q.id() + " (line " + q.line() + ") failed: "
+                        + a.metadata().error());
             }
         }
-        JsonObject metrics = tally.metrics();
         if (line.flag("json")) {
-            metrics.add("items", items);
-            terminal.out().println(RunReport.toJson(metrics));
+            JsonObject report = new JsonObject();
+            report.addProperty("model_id", modelId);
+            report.addProperty("setting", setting.label());
+            report.addProperty("method", PruningArguments.method(line, "vtc-cls").cliName);
+            report.addProperty("keep", line.value("keep"));
+            scores.toJson().entrySet().forEach(e -> report.add(e.getKey(), e.getValue()));
+            report.addProperty("prefix_cache_hits", prefixHits);
+            if (answersFile != null) {
+                report.addProperty("answers_file", answersFile.toString());
+            }
+            report.add("items", items);
+            terminal.out().println(RunReport.toJson(report));
         } else {
-            for (var e : metrics.entrySet()) {
-                terminal.out().printf("%-22s %s%n", e.getKey(), e.getValue());
+            terminal.out().printf("vtc eval: %s, %s, %d questions about %d images%n", modelId, setting.label(),
+                    questions.size(), imageCount(questions));
+            terminal.out().print(scores.toText());
+            if (prefixCacheBytes > 0) {
+                terminal.out().printf("  prefix cache        %d of %d questions reused their image's prompt%n", prefixHits,
+                        questions.size());
+            }
+            if (answersFile != null) {
+                terminal.out().println("  answers file        " + answersFile + " (LLaVA's format)");
             }
         }
-        return Main.OK;
+        return scores.failed() > 0 ? Main.FAILED : Main.OK;
     }
 
-    private static List<Question> read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new LoadException(file, "no such question file");
+    /** An answer's line with how it was scored: {@code label}/{@code answer}, {@code prediction}, {@code correct}. */
+    private static JsonObject item(Question q, Answer a, Boolean correct) {
+        JsonObject item = JsonParser.parseString(AnswersFile.line(a)).getAsJsonObject();
+        if (q.category() != null) {
+            item.addProperty("category", q.category());
         }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        List<Question> questions = new ArrayList<>();
-        for (int n = 0; n < lines.size(); n++) {
-            if (!lines.get(n).isBlank()) {
-                questions.add(parse(file, n + 1, lines.get(n)));
+        if (q.label() != null) {
+            item.addProperty("label", q.label());
+            if (!a.failed()) {
+                item.addProperty("prediction", AnswerScoring.saysYes(a.text()) ? "yes" : "no");
             }
+        } else if (q.answer() != null) {
+            item.addProperty("answer", q.answer());
         }
-        if (questions.isEmpty()) {
-            throw new LoadException(file, "holds no questions");
-        }
-        return questions;
-    }
-
-    private static Question parse(Path file, int lineNumber, String text) {
-        JsonObject o;
-        try {
-            JsonElement e = JsonParser.parseString(text);
-            if (!e.isJsonObject()) {
-                throw new LoadException(file, "line " + lineNumber + ": expected a JSON object");
-            }
-            o = e.getAsJsonObject();
-        } catch (JsonParseException e) {
-            throw new LoadException(file, "line " + lineNumber + ": not valid JSON: " + e.getMessage());
-        }
-        String image = string(o, "image", file, lineNumber);
-        String question = string(o, "text", file, lineNumber);
-        String id = o.has("question_id") ? o.get("question_id").getAsString() : Integer.toString(lineNumber);
-        if (o.has("label")) {
-            String label = string(o, "label", file, lineNumber).strip().toLowerCase(java.util.Locale.ROOT);
-            if (!label.equals("yes") && !label.equals("no")) {
-                throw new LoadException(file, "line " + lineNumber + ": label must be \"yes\" or \"no\", got \"" + label + "\"");
-            }
-            return new Question(id, image, question, label, null);
-        }
-        if (o.has("answer")) {
-            return new Question(id, image, question, null, string(o, "answer", file, lineNumber));
-        }
-        throw new LoadException(file, "line " + lineNumber + ": needs a \"label\" (yes/no) or an \"answer\"");
-    }
-
-    private static String string(JsonObject o, String field, Path file, int lineNumber) {
-        JsonElement e = o.get(field);
-        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-            throw new LoadException(file, "line " + lineNumber + ": \"" + field + "\" must be a string");
-        }
-        return e.getAsString();
-    }
-
-    /** Running counts of the yes/no confusion matrix, exact matches and latency. */
-    private static final class Tally {
-        int truePositive;
-        int falsePositive;
-        int trueNegative;
-        int falseNegative;
-        int exactTotal;
-        int exactCorrect;
-        double latencySum;
-        int count;
-
-        JsonObject add(Question q, String text, double latencyMs) {
-            JsonObject item = new JsonObject();
-            item.addProperty("question_id", q.id());
-            item.addProperty("text", text);
-            item.addProperty("latency_ms", latencyMs);
-            boolean correct;
-            if (q.label() != null) {
-                boolean predictedYes = AnswerScoring.saysYes(text);
-                boolean actualYes = q.label().equals("yes");
-                correct = predictedYes == actualYes;
-                if (predictedYes) {
-                    if (actualYes) { truePositive++; } else { falsePositive++; }
-                } else {
-                    if (actualYes) { falseNegative++; } else { trueNegative++; }
-                }
-                item.addProperty("label", q.label());
-                item.addProperty("prediction", predictedYes ? "yes" : "no");
-            } else {
-                correct = AnswerScoring.normalize(text).equals(AnswerScoring.normalize(q.answer()));
-                exactTotal++;
-                exactCorrect += correct ? 1 : 0;
-                item.addProperty("answer", q.answer());
-            }
+        if (correct != null) {
             item.addProperty("correct", correct);
-            latencySum += latencyMs;
-            count++;
-            return item;
         }
+        return item;
+    }
 
-        JsonObject metrics() {
-            JsonObject m = new JsonObject();
-            m.addProperty("questions", count);
-            int yesNo = truePositive + falsePositive + trueNegative + falseNegative;
-            if (yesNo > 0) {
-                double precision = ratio(truePositive, truePositive + falsePositive);
-                double recall = ratio(truePositive, truePositive + falseNegative);
-                m.addProperty("yes_no_questions", yesNo);
-                m.addProperty("accuracy", ratio(truePositive + trueNegative, yesNo));
-                m.addProperty("precision", precision);
-                m.addProperty("recall", recall);
-                m.addProperty("f1", precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall));
-                m.addProperty("yes_ratio", ratio(truePositive + falsePositive, yesNo));
-            }
-            if (exactTotal > 0) {
-                m.addProperty("exact_match_questions", exactTotal);
-                m.addProperty("exact_match", ratio(exactCorrect, exactTotal));
-            }
-            m.addProperty("mean_latency_ms", latencySum / count);
-            return m;
-        }
-
-        private static double ratio(int a, int b) {
-            return b == 0 ? 0 : (double) a / b;
-        }
+    private static int imageCount(List<Question> questions) {
+        Set<String> images = new LinkedHashSet<>();
+        questions.forEach(q -> images.add(q.image()));
+        return images.size();
     }
 }

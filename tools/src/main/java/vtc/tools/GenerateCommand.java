@@ -4,9 +4,10 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import vtc.engine.llava.GenerationOptions;
+import vtc.engine.llava.GenerationResult;
 import vtc.engine.llava.PromptTemplate;
 import vtc.engine.prune.TokenSelector;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 
 /** {@code vtc generate}: answer one question about one image, streaming the text. */
 final class GenerateCommand implements Command {
@@ -27,7 +28,7 @@ final class GenerateCommand implements Command {
                 usage: vtc generate --model DIR --image FILE --prompt TEXT [options]
 
                   --model DIR            Hugging Face LLaVA-1.5 directory (config.json, safetensors, tokenizer)
-                  --image FILE           PNG, JPEG, GIF, BMP or TIFF
+                  --image FILE           PNG, JPEG, GIF, BMP, TIFF or lossless WebP
                   --prompt TEXT          the question; formatted with --template
                   --method M             vtc-cls | fastv | prumerge | prumerge+ | random | uniform | none
                                          (default vtc-cls)
@@ -88,9 +89,10 @@ final class GenerateCommand implements Command {
                 terminal.out().println(RunReport.toJson(RunReport.of(result)));
             } else {
                 terminal.out().println();
+                GenerationResult g = result.generation();
                 terminal.progress(String.format("%d of %d visual tokens kept (%d image rows); first token %.0f ms, %d tokens",
-                        result.keptIndices().length, result.imageTokens(), result.imageRows(), result.timings().firstTokenMs(),
-                        result.generatedIds().length));
+                        g.keptIndices().length, g.imageTokens(), g.imageRows(), g.timings().firstTokenMs(),
+                        g.generatedIds().length));
             }
         }
         return Main.OK;

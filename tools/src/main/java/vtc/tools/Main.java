@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import vtc.engine.llava.InvalidRequestException;
+import vtc.engine.llava.NonFiniteValuesException;
 import vtc.loaders.LoadException;
 import vtc.pruning.PruningParameterException;
 
@@ -40,7 +41,7 @@ public final class Main {
 
     /** Runs one command line in-process (the tests' entry point); never exits the JVM. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return run(args, new Terminal(out, err, false, false));
+        return run(args, new Terminal(out, err, false));
     }
 
     /** Options every command accepts, before or after the command word. */
@@ -105,7 +106,7 @@ public final class Main {
         } catch (PruningParameterException e) {
             // The library names its parameter; on the command line it is the option of the same name.
             return fail(terminal, command, new UsageException("--" + e.getMessage()), USAGE, verbose);
-        } catch (LoadException | InvalidRequestException | UncheckedIOException | IOException e) {
+        } catch (LoadException | InvalidRequestException | NonFiniteValuesException | UncheckedIOException | IOException e) {
             return fail(terminal, command, e, FAILED, verbose);
         } catch (Exception e) {
             terminal.err().println("vtc " + command.name() + ": unexpected error: " + e

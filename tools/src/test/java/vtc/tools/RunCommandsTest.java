@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@code bench} and {@code eval} on the tiny model: structure, and metrics that agree with the answers. */
+/** {@code bench} on the tiny model: structure, timings that add up, rotation and spread. */
 class RunCommandsTest {
 
     @Test
@@ -88,62 +85,5 @@ class RunCommandsTest {
         assertEquals(Math.sqrt(5.0 / 3), s.stddev(), 1e-15); // sample deviation: squares 2.25+0.25+0.25+2.25 over n-1
         assertEquals("2.50 (1.00–4.00)", s.format("%.2f"));
         assertEquals("7.0", Spread.of(new double[] {7}).format("%.1f"));
-    }
-
-    /** The metrics are recomputed here from the per-question predictions the report lists. */
-    @Test
-    void evalMetricsFollowFromTheAnswers() throws URISyntaxException {
-        Path questions = Path.of(getClass().getResource("/tiny-questions.jsonl").toURI());
-        JsonObject report = Cli.run("eval", "--model", Cli.TINY.toString(), "--questions", questions.toString(),
-                "--images", Cli.TINY.resolve("golden").toString(), "--keep", "16", "--threads", "1", "--json").json();
-        int tp = 0, fp = 0, tn = 0, fn = 0, exact = 0, exactCorrect = 0;
-        for (JsonElement e : report.getAsJsonArray("items")) {
-            JsonObject item = e.getAsJsonObject();
-            if (item.has("label")) {
-                boolean yes = item.get("prediction").getAsString().equals("yes");
-                boolean actual = item.get("label").getAsString().equals("yes");
-                String firstSentence = item.get("text").getAsString().split("\\.", 2)[0].toLowerCase();
-                assertEquals(!firstSentence.matches("(?s).*\\b(no|not)\\b.*"), yes, item.toString());
-                if (yes && actual) tp++;
-                if (yes && !actual) fp++;
-                if (!yes && !actual) tn++;
-                if (!yes && actual) fn++;
-            } else {
-                exact++;
-                exactCorrect += item.get("correct").getAsBoolean() ? 1 : 0;
-            }
-        }
-        assertEquals(5, report.get("questions").getAsInt());
-        assertEquals(4, tp + fp + tn + fn);
-        assertEquals(1, exact);
-        assertEquals((tp + tn) / 4.0, report.get("accuracy").getAsDouble(), 1e-12);
-        double precision = tp + fp == 0 ? 0 : tp / (double) (tp + fp);
-        double recall = tp / 2.0;
-        assertEquals(precision, report.get("precision").getAsDouble(), 1e-12);
-        assertEquals(recall, report.get("recall").getAsDouble(), 1e-12);
-        assertEquals(precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall),
-                report.get("f1").getAsDouble(), 1e-12);
-        assertEquals(exactCorrect, report.get("exact_match").getAsDouble(), 1e-12);
-        assertTrue(report.get("mean_latency_ms").getAsDouble() > 0);
-    }
-
-    @Test
-    void answerScoringFollowsPopeAndNormalisesExactMatch() {
-        assertTrue(AnswerScoring.saysYes("Yes, there is a dog."));
-        assertTrue(!AnswerScoring.saysYes("No. Yes."));
-        assertTrue(!AnswerScoring.saysYes("There is not a dog in the image."));
-        assertTrue(AnswerScoring.saysYes("There is a dog. Not a cat."), "only the first sentence counts");
-        assertTrue(AnswerScoring.saysYes("Nothing else"), "'nothing' is not the word 'no'");
-        assertEquals("red car", AnswerScoring.normalize("  The RED car!"));
-    }
-
-    @Test
-    void malformedQuestionLineNamesFileAndLine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        Path file = dir.resolve("q.jsonl");
-        java.nio.file.Files.writeString(file, "{\"image\": \"image1.png\", \"text\": \"Is it?\", \"label\": \"maybe\"}\n");
-        Cli run = Cli.run("eval", "--model", Cli.TINY.toString(), "--questions", file.toString(),
-                "--images", Cli.TINY.resolve("golden").toString());
-        assertEquals(1, run.code());
-        assertEquals("vtc eval: " + file + ": line 1: label must be \"yes\" or \"no\", got \"maybe\"", run.err().strip());
     }
 }

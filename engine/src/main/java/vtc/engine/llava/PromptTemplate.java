@@ -1,6 +1,9 @@
 package vtc.engine.llava;
 
-/** How a question becomes LLaVA-1.5 prompt text with its one {@code <image>} placeholder (SPEC §5). */
+/**
+ * How a question becomes LLaVA-1.5 prompt text with its one {@code <image>} placeholder
+ * (docs/semantics.md, "Projector and prompt").
+ */
 public enum PromptTemplate {
 
     /** The llava-hf checkpoints' chat template. */

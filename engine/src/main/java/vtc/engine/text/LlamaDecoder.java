@@ -40,10 +40,6 @@ public final class LlamaDecoder {
             throw new IllegalArgumentException("decoder config has " + config.numHiddenLayers()
                     + " layers but the weights hold " + weights.layers().size());
         }
-        if (config.numAttentionHeads() % config.numKeyValueHeads() != 0) {
-            throw new IllegalArgumentException(config.numAttentionHeads() + " attention heads cannot share "
-                    + config.numKeyValueHeads() + " key/value heads evenly");
-        }
         this.rope = new Rope(config.headDim(), config.ropeTheta());
         this.qDim = config.numAttentionHeads() * config.headDim();
         this.kvDim = config.numKeyValueHeads() * config.headDim();

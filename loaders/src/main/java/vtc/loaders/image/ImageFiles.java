@@ -26,7 +26,8 @@ import javax.imageio.stream.ImageInputStream;
  * {@link #read} ignores the EXIF orientation as the original LLaVA does ({@link #readUpright} applies it).
  *
  * <p>Formats: PNG, JPEG (baseline and progressive; CMYK and YCCK; 4:4:0 chroma interpolated as libjpeg-turbo
- * does), GIF (the first frame, on its logical screen), BMP and TIFF, each checked against Pillow's pixels.
+ * does), GIF (the first frame, on its logical screen), BMP, TIFF and lossless WebP ({@link WebpLossless}), each
+ * checked against Pillow's pixels.
  */
 public final class ImageFiles {
 
@@ -37,7 +38,7 @@ public final class ImageFiles {
 
     /** ImageIO format names read here: each checked against Pillow's pixels in the tests. */
     private static final java.util.Set<String> SUPPORTED = java.util.Set.of("png", "jpeg", "gif", "bmp", "tif", "tiff");
-    private static final String SUPPORTED_NAMES = "PNG, JPEG, GIF (first frame), BMP and TIFF";
+    private static final String SUPPORTED_NAMES = "PNG, JPEG, GIF (first frame), BMP, TIFF and lossless WebP";
 
     private ImageFiles() {
     }
@@ -50,7 +51,11 @@ public final class ImageFiles {
     /** Reads an image file of at most {@code maxPixels} pixels (width × height). */
     public static RgbImage read(Path file, long maxPixels) {
         requireNonEmptyFile(file);
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+        boolean webp = WebpFile.isWebp(head(file));
+        try (ImageInputStream in = webp ? null : ImageIO.createImageInputStream(file.toFile())) {
+            if (webp) {
+                return WebpFile.read(file, Math.min(maxPixels, ARRAY_MAX_PIXELS));
+            }
             if (in == null) {
                 throw new ImageFileException(file, "cannot open the file for reading");
             }
@@ -122,13 +127,26 @@ public final class ImageFiles {
 
     /** The decoded samples before colour conversion, with decoder warnings as errors. */
     private static java.awt.image.Raster readRaw(ImageReader reader, Path file) throws IOException {
+        return withoutWarnings(reader, file, () -> reader.readRaster(0, null));
+    }
+
+    /** One decoding step of the JDK's reader. */
+    private interface Decoding<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs a decoding step with the reader's warnings turned into errors: libjpeg's "premature end
+     * of data" for a truncated JPEG otherwise decodes into grey filler, where Pillow raises.
+     */
+    private static <T> T withoutWarnings(ImageReader reader, Path file, Decoding<T> step) throws IOException {
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-        java.awt.image.Raster raster = reader.readRaster(0, null);
+        T result = step.run();
         if (!warnings.isEmpty()) {
             throw new ImageFileException(file, "truncated or corrupt image data: " + String.join("; ", warnings));
         }
-        return raster;
+        return result;
     }
 
     /**
@@ -140,6 +158,14 @@ public final class ImageFiles {
     public static RgbImage readUpright(Path file) {
         RgbImage image = read(file);
         return ExifOrientation.apply(image, orientation(file));
+    }
+
+    private static byte[] head(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            return in.readNBytes(12);
+        } catch (IOException e) {
+            throw new ImageFileException(file, "cannot read the file: " + e.getMessage(), e);
+        }
     }
 
     /** The EXIF orientation (1–8) of a JPEG or PNG, or 0 when the file has none. */
@@ -210,8 +236,7 @@ public final class ImageFiles {
         in.seek(0);
         int n = in.read(head);
         String ascii = new String(head, 0, Math.max(n, 0), java.nio.charset.StandardCharsets.ISO_8859_1);
-        String known = n == 12 && ascii.startsWith("RIFF") && ascii.endsWith("WEBP") ? "a WebP image, which is not supported yet"
-                : n == 12 && ascii.startsWith("ftyp", 4) ? "an HEIF/AVIF image, which is not supported"
+        String known = n == 12 && ascii.startsWith("ftyp", 4) ? "an HEIF/AVIF image, which is not supported"
                 : "not an image format this engine reads (unrecognised content)";
         return known + "; " + SUPPORTED_NAMES + " are supported: convert it first (e.g. to PNG)";
     }
@@ -252,12 +277,6 @@ public final class ImageFiles {
     }
 
     private static BufferedImage decode(ImageReader reader, ImageReadParam param, Path file) throws IOException {
-        List<String> warnings = new ArrayList<>();
-        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-        BufferedImage image = reader.read(0, param);
-        if (!warnings.isEmpty()) {
-            throw new ImageFileException(file, "truncated or corrupt image data: " + String.join("; ", warnings));
-        }
-        return image;
+        return withoutWarnings(reader, file, () -> reader.read(0, param));
     }
 }

@@ -14,6 +14,16 @@ public interface Tokenizer {
     int[] encode(String text);
 
     /**
+     * Like {@link #encode(String)}, but a text that certainly yields more than {@code maxTokens}
+     * ids is refused before it is tokenized: a token covers at most as many characters as the
+     * longest string in the vocabulary, so the text's length gives a lower bound at the cost of one
+     * scan. The exact count is still for the caller to check.
+     *
+     * @throws vtc.engine.llava.InvalidRequestException if the text is certainly too long
+     */
+    int[] encode(String text, int maxTokens);
+
+    /**
      * The text of {@code ids}. Byte-fallback tokens are joined into UTF-8; bytes that are not valid
      * UTF-8 become U+FFFD as the file's reference does (tokenizer.json: every byte of the run;
      * tokenizer.model: each byte that starts no character). An id outside the vocabulary decodes to

@@ -1,4 +1,4 @@
-package vtc.loaders;
+package vtc.api;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -13,8 +13,10 @@ import vtc.engine.llava.LlavaModel;
 import vtc.engine.llava.PrefixCache;
 import vtc.engine.llava.PromptTemplate;
 import vtc.engine.prune.TokenSelector;
+import vtc.loaders.LoadException;
 import vtc.loaders.checkpoint.LlavaCheckpoint;
 import vtc.loaders.checkpoint.WeightOptions;
+import vtc.loaders.config.ConsistentModelFiles;
 import vtc.loaders.image.ImagePreprocessor;
 import vtc.loaders.image.PixelValues;
 import vtc.loaders.image.PreprocessMode;
@@ -30,7 +32,7 @@ import vtc.loaders.tokenizer.Tokenizers;
  * try (Llava llava = Llava.load(Path.of("llava-1.5-7b-hf"), 8)) {
  *     Llava.Result r = llava.generate(Llava.Request.of(Path.of("cat.png"), "What is in the picture?")
  *             .withSelector(new VtcCls(3, KeepBudget.count(64))), System.out::print);
- *     System.out.println(r.timings());
+ *     System.out.println(r.generation().timings());
  * }
  * }</pre>
  */
@@ -54,7 +56,8 @@ public final class Llava implements AutoCloseable {
     /**
      * Opens the checkpoint, tokenizer and image preprocessor of a Hugging Face LLaVA directory.
      *
-     * @param threads worker threads of the kernels (the calling thread counts as one)
+     * @param threads worker threads of the kernels (the calling thread counts as one); at most the
+     *                number of cores is used
      * @throws LoadException naming the file (and field or tensor) that cannot be used
      */
     public static Llava load(Path modelDir, int threads) {
@@ -89,7 +92,9 @@ public final class Llava implements AutoCloseable {
         try {
             Tokenizer tokenizer = Tokenizers.load(modelDir);
             ImagePreprocessor preprocessor = ImagePreprocessor.load(modelDir.resolve("preprocessor_config.json"));
-            parallel = new Parallel(threads);
+            ConsistentModelFiles.check(modelDir, checkpoint.config(), tokenizer, preprocessor.config());
+            // More kernel threads than cores only adds contention (500 threads made a 3 s request take 38 s).
+            parallel = new Parallel(Math.min(threads, Runtime.getRuntime().availableProcessors()));
             return new Llava(checkpoint, tokenizer, preprocessor, parallel,
                     prefixCacheBytes == 0 ? null : new PrefixCache(prefixCacheBytes));
         } catch (RuntimeException e) {
@@ -131,9 +136,19 @@ public final class Llava implements AutoCloseable {
         return "pad".equals(config().imageAspectRatio()) ? PreprocessMode.PAD : PreprocessMode.CROP;
     }
 
-    /** The prompt ids of a request: BOS, the template's text and the one image token. */
+    /**
+     * The prompt ids of a request: BOS, the template's text and the one image token. A text that
+     * cannot fit the context beside the image and the new tokens is refused before it is tokenized.
+     */
     public int[] promptIds(Request request) {
-        return tokenizer.encode(request.promptText());
+        var text = config().text();
+        long room = (long) text.maxPositionEmbeddings() - config().vision().numPatches() + 1 - request.options().maxNewTokens();
+        return tokenizer.encode(request.promptText(), (int) Math.max(0, Math.min(Integer.MAX_VALUE, room)));
+    }
+
+    /** The number of kernel threads in use (the cores, if more were asked for). */
+    public int threads() {
+        return parallel.threads();
     }
 
     /** The pixels a request's image becomes (its own pixels, or the file preprocessed). */
@@ -167,10 +182,7 @@ public final class Llava implements AutoCloseable {
         if (onText != null) {
             emit(onText, stream.flush());
         }
-        var t = result.timings();
-        return new Result(tokenizer.decode(result.generatedIds(), true), result.inputIds(), result.imageTokens(),
-                result.keptIndices(), result.imageRows(), result.generatedIds(),
-                new StageTimings(preprocessMs, t.visionMs(), t.pruneMs(), t.prefillMs(), t.decodeMs()));
+        return new Result(tokenizer.decode(result.generatedIds(), true), result.withPreprocess(preprocessMs));
     }
 
     private static void emit(Consumer<String> onText, String text) {
@@ -251,26 +263,10 @@ public final class Llava implements AutoCloseable {
     }
 
     /**
-     * What one request produced.
-     *
-     * @param text         the generated text, special tokens left out
-     * @param inputIds     the prompt ids before the image splice
-     * @param imageTokens  N, the visual tokens of the image
-     * @param keptIndices  the patches whose tokens reached the end of the decoder, in the order the
-     *                     decoder saw them (ascending except for the merging methods)
-     * @param imageRows    the rows that stood for the image: the kept count, or kept + 1 when merged
-     * @param generatedIds the generated ids in order
+     * What one request produced: the engine's result (prompt ids, kept patches in the order the
+     * decoder saw them, image rows, generated ids, stage timings with the preprocessing) and the
+     * generated text, special tokens left out.
      */
-    public record Result(String text, int[] inputIds, int imageTokens, int[] keptIndices, int imageRows,
-                         int[] generatedIds, StageTimings timings) {
-    }
-
-    /** Wall-clock milliseconds per stage; time to first token is everything but {@code decodeMs}. */
-    public record StageTimings(double preprocessMs, double visionMs, double pruneMs, double prefillMs,
-                               double decodeMs) {
-
-        public double firstTokenMs() {
-            return preprocessMs + visionMs + pruneMs + prefillMs;
-        }
+    public record Result(String text, GenerationResult generation) {
     }
 }
