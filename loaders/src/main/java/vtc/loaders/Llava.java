@@ -1,9 +1,13 @@
 package vtc.loaders;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import vtc.engine.kernels.Parallel;
+import vtc.engine.llava.Conversation;
 import vtc.engine.llava.GenerationOptions;
 import vtc.engine.llava.GenerationRequest;
 import vtc.engine.llava.GenerationResult;
@@ -11,8 +15,11 @@ import vtc.engine.llava.InvalidRequestException;
 import vtc.engine.llava.LlavaConfig;
 import vtc.engine.llava.LlavaModel;
 import vtc.engine.llava.PromptTemplate;
+import vtc.engine.llava.TokenListener;
 import vtc.engine.prune.DecoderTokenSelector;
 import vtc.engine.prune.VisualTokenSelector;
+import vtc.engine.stop.GenerationStoppedException;
+import vtc.engine.stop.StopPoints;
 import vtc.loaders.checkpoint.LlavaCheckpoint;
 import vtc.loaders.image.ImagePreprocessor;
 import vtc.loaders.image.PixelValues;
@@ -40,6 +47,7 @@ public final class Llava implements AutoCloseable {
     private final ImagePreprocessor preprocessor;
     private final Parallel parallel;
     private final LlavaModel model;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Llava(LlavaCheckpoint checkpoint, Tokenizer tokenizer, ImagePreprocessor preprocessor, Parallel parallel) {
         this.checkpoint = checkpoint;
@@ -100,15 +108,25 @@ public final class Llava implements AutoCloseable {
         return "pad".equals(config().imageAspectRatio()) ? PreprocessMode.PAD : PreprocessMode.CROP;
     }
 
-    /** The prompt ids of a request: BOS, the template's text and the one image token. */
+    /**
+     * The prompt ids of a request: BOS and the conversation formatted with its template, where
+     * only the template's markup holds control tokens; a raw prompt is tokenized as it is.
+     */
     public int[] promptIds(Request request) {
-        return tokenizer.encode(request.promptText());
+        if (request.rawPrompt() != null) {
+            return tokenizer.encode(request.rawPrompt());
+        }
+        return tokenizer.encode(request.template().render(request.conversation()).stream()
+                .map(p -> new Tokenizer.Segment(p.text(), !p.markup())).toList());
     }
 
-    /** The pixels a request's image becomes (its own pixels, or the file preprocessed). */
+    /** The pixels a request's image becomes (its own pixels, or the file preprocessed), or null without an image. */
     public PixelValues pixels(Request request) {
         if (request.pixels() != null) {
             return request.pixels();
+        }
+        if (request.image() == null) {
+            return null;
         }
         return preprocessor.preprocess(request.image(),
                 request.preprocess() == null ? defaultPreprocess() : request.preprocess());
@@ -119,121 +137,207 @@ public final class Llava implements AutoCloseable {
      *
      * @param onText hears the generated text piece by piece as it becomes final (may be null);
      *               the pieces concatenate to {@link Result#text()}
-     * @throws LoadException           if the image file cannot be used
-     * @throws InvalidRequestException if the prompt or options do not fit the model
+     * @throws LoadException               if the image file cannot be used
+     * @throws InvalidRequestException     if the prompt or options do not fit the model
+     * @throws GenerationStoppedException  if the calling thread is interrupted (this is how
+     *         {@code Future.cancel(true)} stops a request) or the request's timeout passes; the
+     *         model stays usable
      */
     public Result generate(Request request, Consumer<String> onText) {
+        if (closed.get()) {
+            throw new IllegalStateException("this Llava is closed");
+        }
+        if (request.timeout() == null) {
+            return run(request, onText);
+        }
+        long deadline = System.nanoTime() + request.timeout().toNanos();
+        return StopPoints.withDeadline(deadline, () -> run(request, onText));
+    }
+
+    private Result run(Request request, Consumer<String> onText) {
+        boolean hasImage = request.image() != null || request.pixels() != null;
+        if (request.rawPrompt() == null && request.conversation().hasImage() != hasImage) {
+            throw new InvalidRequestException(hasImage ? "an image was given but no message holds it"
+                    : "a message holds the image but no image was given");
+        }
         long start = System.nanoTime();
         PixelValues pixels = pixels(request);
         double preprocessMs = (System.nanoTime() - start) / 1e6;
         int[] ids = promptIds(request);
         StreamingDecoder stream = tokenizer.streamingDecoder(true);
+        StopStrings stops = new StopStrings(request.stop());
+        StringBuilder text = new StringBuilder();
+        Consumer<String> sink = piece -> {
+            String out = stops.push(piece);
+            if (!out.isEmpty()) {
+                text.append(out);
+                if (onText != null) {
+                    onText.accept(out);
+                }
+            }
+        };
         GenerationResult result = model.generate(
-                new GenerationRequest(pixels.chw(), ids, request.visualSelector(), request.decoderSelector(),
-                        request.options()),
-                onText == null ? null : (step, token, logits) -> emit(onText, stream.push(token)));
-        if (onText != null) {
-            emit(onText, stream.flush());
-        }
+                new GenerationRequest(pixels == null ? null : pixels.chw(), ids, request.visualSelector(),
+                        request.decoderSelector(), request.options()),
+                new TokenListener() {
+                    @Override
+                    public void onToken(int step, int token, float[] logits) {
+                        sink.accept(stream.push(token));
+                    }
+
+                    @Override
+                    public boolean finished() {
+                        return stops.matched();
+                    }
+                });
+        sink.accept(stream.flush());
+        sink.accept(stops.flush());
+        int[] generated = result.generatedIds();
+        boolean ended = stops.matched() || (request.options().stopAtEos() && generated.length > 0
+                && config().text().isEos(generated[generated.length - 1]));
         var t = result.timings();
-        return new Result(tokenizer.decode(result.generatedIds(), true), result.inputIds(), result.imageTokens(),
-                result.keptIndices(), result.generatedIds(),
+        return new Result(text.toString(), result.inputIds(), result.imageTokens(),
+                result.keptIndices(), generated, ended ? FinishReason.STOP : FinishReason.LENGTH,
                 new StageTimings(preprocessMs, t.visionMs(), t.pruneMs(), t.prefillMs(), t.decodeMs()));
     }
 
-    private static void emit(Consumer<String> onText, String text) {
-        if (!text.isEmpty()) {
-            onText.accept(text);
+    /** Stops the worker threads and unmaps the weights; later calls do nothing. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            parallel.close();
+            checkpoint.close();
         }
     }
 
-    /** Stops the worker threads and unmaps the weights; the model must not be used afterwards. */
-    @Override
-    public void close() {
-        parallel.close();
-        checkpoint.close();
-    }
-
     /**
-     * One question about one image. Start from {@link #of(Path, String)} or
-     * {@link #of(PixelValues, String)} and adjust with the {@code with…} methods.
+     * One conversation (with one image or none) to answer. Start from {@link #of(Path, String)},
+     * {@link #of(PixelValues, String)} or {@link #of(Conversation)} and adjust with the
+     * {@code with…} methods.
      *
-     * @param image           the image file (PNG or JPEG), or null when {@code pixels} are given
-     * @param pixels          preprocessed pixels, or null when {@code image} is given
+     * @param image           the image file (PNG or JPEG), or null
+     * @param pixels          preprocessed pixels, or null (at most one of image and pixels)
      * @param preprocess      how the file becomes a square; null follows the checkpoint
-     * @param question        the user's question, formatted with {@code template}
-     * @param rawPrompt       if not null, used as the prompt text as it is (must hold {@code <image>} once)
+     * @param conversation    the messages, formatted with {@code template}; the message marked
+     *                        as holding the image gets it
+     * @param rawPrompt       if not null, used as the prompt text as it is, control tokens
+     *                        included (holds {@code <image>} once when there is an image)
      * @param visualSelector  VTC-CLS or a baseline; null keeps every visual token
      * @param decoderSelector FastV; null for none
+     * @param stop            strings that end the answer (left out of it); empty for none
+     * @param timeout         how long the request may run before it stops, or null for no limit
      */
-    public record Request(Path image, PixelValues pixels, PreprocessMode preprocess, String question,
+    public record Request(Path image, PixelValues pixels, PreprocessMode preprocess, Conversation conversation,
                           PromptTemplate template, String rawPrompt, VisualTokenSelector visualSelector,
-                          DecoderTokenSelector decoderSelector, GenerationOptions options) {
+                          DecoderTokenSelector decoderSelector, GenerationOptions options, List<String> stop,
+                          Duration timeout) {
 
         public Request {
-            if ((image == null) == (pixels == null)) {
-                throw new InvalidRequestException("give either an image file or pixel values");
+            if (image != null && pixels != null) {
+                throw new InvalidRequestException("give an image file or pixel values, not both");
             }
-            if (rawPrompt == null && question == null) {
-                throw new InvalidRequestException("give a question or a raw prompt");
+            if (rawPrompt == null && conversation == null) {
+                throw new InvalidRequestException("give a conversation or a raw prompt");
             }
             Objects.requireNonNull(template, "template");
             Objects.requireNonNull(options, "options");
+            stop = stop == null ? List.of() : List.copyOf(stop);
+            if (stop.stream().anyMatch(String::isEmpty)) {
+                throw new InvalidRequestException("stop strings must not be empty");
+            }
+            if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+                throw new InvalidRequestException("timeout must be positive, got " + timeout);
+            }
         }
 
         /** A question about an image file, llava-hf template, greedy, up to 256 new tokens. */
         public static Request of(Path image, String question) {
-            return new Request(image, null, null, question, PromptTemplate.LLAVA_HF, null, null, null,
-                    GenerationOptions.greedy(256));
+            return of(Conversation.ofImageQuestion(question)).withImage(image);
         }
 
         /** A question about already preprocessed pixels. */
         public static Request of(PixelValues pixels, String question) {
-            return new Request(null, pixels, null, question, PromptTemplate.LLAVA_HF, null, null, null,
-                    GenerationOptions.greedy(256));
+            return of(Conversation.ofImageQuestion(question)).withPixels(pixels);
+        }
+
+        /** A conversation; give its image with {@link #withImage} or {@link #withPixels}. */
+        public static Request of(Conversation conversation) {
+            return new Request(null, null, null, conversation, PromptTemplate.LLAVA_HF, null, null, null,
+                    GenerationOptions.greedy(256), null, null);
         }
 
         /** The prompt text the tokenizer sees. */
         public String promptText() {
-            return rawPrompt != null ? rawPrompt : template.format(question);
+            return rawPrompt != null ? rawPrompt : PromptTemplate.text(template.render(conversation));
+        }
+
+        /** The image file (replacing any pixels given before). */
+        public Request withImage(Path file) {
+            return new Request(file, null, preprocess, conversation, template, rawPrompt, visualSelector,
+                    decoderSelector, options, stop, timeout);
+        }
+
+        /** Preprocessed pixels (replacing any image file given before). */
+        public Request withPixels(PixelValues values) {
+            return new Request(null, values, preprocess, conversation, template, rawPrompt, visualSelector,
+                    decoderSelector, options, stop, timeout);
         }
 
         public Request withPreprocess(PreprocessMode mode) {
-            return new Request(image, pixels, mode, question, template, rawPrompt, visualSelector, decoderSelector, options);
+            return new Request(image, pixels, mode, conversation, template, rawPrompt, visualSelector, decoderSelector,
+                    options, stop, timeout);
         }
 
         public Request withTemplate(PromptTemplate t) {
-            return new Request(image, pixels, preprocess, question, t, rawPrompt, visualSelector, decoderSelector, options);
+            return new Request(image, pixels, preprocess, conversation, t, rawPrompt, visualSelector, decoderSelector,
+                    options, stop, timeout);
         }
 
         public Request withRawPrompt(String prompt) {
-            return new Request(image, pixels, preprocess, question, template, prompt, visualSelector, decoderSelector, options);
+            return new Request(image, pixels, preprocess, conversation, template, prompt, visualSelector,
+                    decoderSelector, options, stop, timeout);
         }
 
         public Request withVisualSelector(VisualTokenSelector s) {
-            return new Request(image, pixels, preprocess, question, template, rawPrompt, s, decoderSelector, options);
+            return new Request(image, pixels, preprocess, conversation, template, rawPrompt, s, decoderSelector,
+                    options, stop, timeout);
         }
 
         public Request withDecoderSelector(DecoderTokenSelector s) {
-            return new Request(image, pixels, preprocess, question, template, rawPrompt, visualSelector, s, options);
+            return new Request(image, pixels, preprocess, conversation, template, rawPrompt, visualSelector, s,
+                    options, stop, timeout);
         }
 
         public Request withOptions(GenerationOptions o) {
-            return new Request(image, pixels, preprocess, question, template, rawPrompt, visualSelector, decoderSelector, o);
+            return new Request(image, pixels, preprocess, conversation, template, rawPrompt, visualSelector,
+                    decoderSelector, o, stop, timeout);
+        }
+
+        public Request withStop(List<String> strings) {
+            return new Request(image, pixels, preprocess, conversation, template, rawPrompt, visualSelector,
+                    decoderSelector, options, strings, timeout);
+        }
+
+        public Request withTimeout(Duration limit) {
+            return new Request(image, pixels, preprocess, conversation, template, rawPrompt, visualSelector,
+                    decoderSelector, options, stop, limit);
         }
     }
+
+    /** Why the answer ended: an end-of-sequence token or a stop string, or the token limit. */
+    public enum FinishReason { STOP, LENGTH }
 
     /**
      * What one request produced.
      *
      * @param text         the generated text, special tokens left out
      * @param inputIds     the prompt ids before the image splice
-     * @param imageTokens  N, the visual tokens of the image
+     * @param imageTokens  N, the visual tokens of the image (0 without one)
      * @param keptIndices  the patches whose tokens reached the end of the decoder, ascending
      * @param generatedIds the generated ids in order
      */
     public record Result(String text, int[] inputIds, int imageTokens, int[] keptIndices, int[] generatedIds,
-                         StageTimings timings) {
+                         FinishReason finishReason, StageTimings timings) {
     }
 
     /** Wall-clock milliseconds per stage; time to first token is everything but {@code decodeMs}. */

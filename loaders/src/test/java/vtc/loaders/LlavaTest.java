@@ -114,8 +114,8 @@ class LlavaTest {
     }
 
     @Test
-    void requestNeedsExactlyOneImageSource() {
-        assertThrows(InvalidRequestException.class, () -> new Llava.Request(null, null, null, "q",
-                vtc.engine.llava.PromptTemplate.LLAVA_HF, null, null, null, GOLDEN));
+    void requestNeedsAConversationOrARawPrompt() {
+        assertThrows(InvalidRequestException.class, () -> new Llava.Request(null, null, null, null,
+                vtc.engine.llava.PromptTemplate.LLAVA_HF, null, null, null, GOLDEN, null, null));
     }
 }

@@ -4,10 +4,11 @@ import vtc.engine.prune.DecoderTokenSelector;
 import vtc.engine.prune.VisualTokenSelector;
 
 /**
- * One image and one prompt to answer.
+ * One prompt to answer, about one image or about none.
  *
- * @param pixelValues      {@code [C, S, S]} normalized pixels
- * @param promptIds        token ids with BOS, containing the image token exactly once
+ * @param pixelValues      {@code [C, S, S]} normalized pixels, or null for a text-only prompt
+ * @param promptIds        token ids with BOS, containing the image token exactly once (none when
+ *                         there are no pixels)
  * @param visualSelector   chooses visual tokens before the decoder (VTC-CLS, baselines), or null to keep all
  * @param decoderSelector  FastV inside the decoder, or null
  * @param options          sampling and length
@@ -16,9 +17,6 @@ public record GenerationRequest(float[] pixelValues, int[] promptIds, VisualToke
                                 DecoderTokenSelector decoderSelector, GenerationOptions options) {
 
     public GenerationRequest {
-        if (pixelValues == null) {
-            throw new InvalidRequestException("pixelValues are missing");
-        }
         if (promptIds == null) {
             throw new InvalidRequestException("promptIds are missing");
         }

@@ -6,6 +6,9 @@ import vtc.engine.kernels.Parallel;
 import vtc.engine.prune.DecoderTokenSelector;
 import vtc.engine.prune.VisionShape;
 import vtc.engine.prune.VisualTokenSelector;
+import vtc.engine.stop.GenerationStoppedException;
+import vtc.engine.stop.StopPoints;
+import vtc.engine.stop.StopReason;
 import vtc.engine.text.DecodeState;
 import vtc.engine.text.KvCache;
 import vtc.engine.text.LlamaConfig;
@@ -67,9 +70,18 @@ public final class LlavaModel {
         return new VisionShape(config.featureLayer(), config.vision().numAttentionHeads(), config.vision().gridSize());
     }
 
-    /** Runs one request; {@code listener} (may be null) hears each token as it is chosen. */
+    /**
+     * Runs one request; {@code listener} (may be null) hears each token as it is chosen. A prompt
+     * without the image token and without pixels is a text-only request: no vision, no pruning.
+     *
+     * @throws vtc.engine.stop.GenerationStoppedException if the thread is interrupted or the
+     *         deadline it runs under passes (see {@link vtc.engine.stop.StopPoints})
+     */
     public GenerationResult generate(GenerationRequest request, TokenListener listener) {
         int imagePosition = validate(request);
+        if (imagePosition < 0) {
+            return generateText(request, listener);
+        }
         GenerationOptions options = request.options();
         int n = config.vision().numPatches();
 
@@ -104,6 +116,25 @@ public final class LlavaModel {
         return new GenerationResult(request.promptIds().clone(), n, reachedDecoderEnd, generated, timings);
     }
 
+    /** A prompt with no image: the decoder alone (selectors have nothing to prune and are not asked). */
+    private GenerationResult generateText(GenerationRequest request, TokenListener listener) {
+        int[] ids = request.promptIds();
+        long start = System.nanoTime();
+        int d = config.text().hiddenSize();
+        float[] x = new float[ids.length * d];
+        for (int i = 0; i < ids.length; i++) {
+            decoder.embed(ids[i], x, i * d);
+        }
+        KvCache cache = decoder.newCache(ids.length + Math.max(1, request.options().maxNewTokens()));
+        decoder.prefill(cache, x, ids.length, allIndices(ids.length), null, 0, 0, null);
+        float[] logits = new float[config.text().vocabSize()];
+        decoder.logits(x, ids.length - 1, logits);
+        long prefillDone = System.nanoTime();
+        int[] generated = decode(cache, logits, ids.length, request.options(), listener);
+        Timings timings = new Timings(0, 0, millis(start, prefillDone), millis(prefillDone, System.nanoTime()));
+        return new GenerationResult(ids.clone(), 0, new int[0], generated, timings);
+    }
+
     /**
      * The decoder input: each prompt id's embedding, with the one image token replaced by
      * {@code imageRows} rows of {@code imageTokens}. {@code [ids − 1 + imageRows, hidden]}.
@@ -127,6 +158,15 @@ public final class LlavaModel {
 
     /** Index of the one image token in {@code promptIds}; none or several is an invalid request. */
     public int imagePosition(int[] promptIds) {
+        int at = imagePositionOrNone(promptIds);
+        if (at < 0) {
+            throw new InvalidRequestException("the prompt holds no image token (id " + config.imageTokenIndex() + ")");
+        }
+        return at;
+    }
+
+    /** Index of the image token in {@code promptIds}, or −1 if there is none; several is an invalid request. */
+    private int imagePositionOrNone(int[] promptIds) {
         int at = -1;
         for (int i = 0; i < promptIds.length; i++) {
             if (promptIds[i] == config.imageTokenIndex()) {
@@ -136,9 +176,6 @@ public final class LlavaModel {
                 }
                 at = i;
             }
-        }
-        if (at < 0) {
-            throw new InvalidRequestException("the prompt holds no image token (id " + config.imageTokenIndex() + ")");
         }
         return at;
     }
@@ -159,24 +196,36 @@ public final class LlavaModel {
                 listener.onToken(count, token, logits);
             }
             count++;
-            if ((options.stopAtEos() && text.isEos(token)) || count == generated.length) {
+            if ((options.stopAtEos() && text.isEos(token)) || count == generated.length
+                    || (listener != null && listener.finished())) {
                 break;
+            }
+            StopReason stop = StopPoints.pending();
+            if (stop != null) {
+                throw new GenerationStoppedException(stop, "decode", Arrays.copyOf(generated, count));
             }
             logits = state.next(token, promptRows + count - 1);
         }
         return Arrays.copyOf(generated, count);
     }
 
-    /** Everything checked before any compute; returns the image token's index. */
+    /** Everything checked before any compute; returns the image token's index, −1 for a text-only prompt. */
     private int validate(GenerationRequest request) {
+        int[] ids = request.promptIds();
+        int imagePosition = request.pixelValues() == null ? imagePositionOrNone(ids) : imagePosition(ids);
+        if (request.pixelValues() == null && imagePosition >= 0) {
+            throw new InvalidRequestException("the prompt holds the image token at index " + imagePosition
+                    + " but no image was given");
+        }
+        if (ids.length == 0) {
+            throw new InvalidRequestException("the prompt holds no token");
+        }
         int channels = config.vision().numChannels();
         int size = config.vision().imageSize();
-        if (request.pixelValues().length != channels * size * size) {
+        if (request.pixelValues() != null && request.pixelValues().length != channels * size * size) {
             throw new InvalidRequestException("pixel values hold " + request.pixelValues().length
                     + " floats, the vision tower needs [" + channels + ", " + size + ", " + size + "]");
         }
-        int[] ids = request.promptIds();
-        int imagePosition = imagePosition(ids);
         int vocab = config.text().vocabSize();
         for (int i = 0; i < ids.length; i++) {
             if (i != imagePosition && (ids[i] < 0 || ids[i] >= vocab)) {
@@ -184,10 +233,12 @@ public final class LlavaModel {
                         + " is outside the vocabulary [0, " + vocab + ")");
             }
         }
-        long total = (long) ids.length - 1 + config.vision().numPatches() + request.options().maxNewTokens();
+        int imageRows = imagePosition < 0 ? 0 : config.vision().numPatches();
+        int textRows = imagePosition < 0 ? ids.length : ids.length - 1;
+        long total = (long) textRows + imageRows + request.options().maxNewTokens();
         if (total > config.text().maxPositionEmbeddings()) {
-            throw new InvalidRequestException("prompt (" + (ids.length - 1) + " text tokens + "
-                    + config.vision().numPatches() + " image tokens) + " + request.options().maxNewTokens()
+            throw new InvalidRequestException("prompt (" + textRows + " text tokens + "
+                    + imageRows + " image tokens) + " + request.options().maxNewTokens()
                     + " new tokens = " + total + " exceeds max_position_embeddings "
                     + config.text().maxPositionEmbeddings());
         }

@@ -10,6 +10,7 @@ import vtc.engine.kernels.Rope;
 import vtc.engine.kernels.VectorOps;
 import vtc.engine.prune.DecoderAttentionObserver;
 import vtc.engine.prune.DecoderTokenSelector;
+import vtc.engine.stop.StopPoints;
 import vtc.engine.tensor.WeightMatrix;
 import vtc.engine.tensor.WeightPrefetch;
 
@@ -92,6 +93,7 @@ public final class LlamaDecoder {
         int[] kept = null;
         prefetchLayer(0);
         for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
+            StopPoints.check("prefill");
             if (layer == pruneLayer) {
                 float[] attention = imageAttention(act.headMean, cache, layer - 1, imageStart, imageCount);
                 kept = checkedKeep(fastv.keep(attention), imageCount);

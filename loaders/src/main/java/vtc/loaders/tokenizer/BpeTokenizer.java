@@ -1,5 +1,7 @@
 package vtc.loaders.tokenizer;
 
+import java.util.BitSet;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
@@ -40,12 +42,30 @@ final class BpeTokenizer implements Tokenizer {
 
     @Override
     public int[] encode(String text) {
+        return encode(text, new BitSet());
+    }
+
+    @Override
+    public int[] encode(List<Segment> segments) {
+        StringBuilder text = new StringBuilder();
+        BitSet literal = new BitSet();
+        for (Segment segment : segments) {
+            if (segment.literal()) {
+                literal.set(text.length(), text.length() + segment.text().length());
+            }
+            text.append(segment.text());
+        }
+        return encode(text.toString(), literal);
+    }
+
+    /** @param literal the characters where no added token may match */
+    private int[] encode(String text, BitSet literal) {
         checkWellFormed(text);
         IntStream.Builder ids = IntStream.builder();
         if (addBos) {
             ids.add(bosId);
         }
-        for (AddedTokenSplitter.Span span : splitter.split(text)) {
+        for (AddedTokenSplitter.Span span : splitter.split(text, literal)) {
             if (span.isToken()) {
                 ids.add(span.tokenId());
             } else {
