@@ -5,7 +5,6 @@ import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +23,10 @@ import vtc.pruning.PruningOptionException;
  * answer with one JSON object or with server-sent events (one chunk per piece of text, then the
  * finish reason, optionally the usage, then {@code data: [DONE]}).
  *
- * <p>A streaming client that goes away is noticed at the next write, which fails; the exception
- * leaves the decode loop and the slot is free for the next request within one token.
+ * <p>A streaming client that goes away is noticed at the next write, which fails: the handler
+ * interrupts its own thread, the library stops at its next stop point (before the next token),
+ * and the slot is free for the next request. A non-streaming client's departure is only noticed
+ * when the answer is written.
  */
 final class ChatCompletions {
 
@@ -131,13 +132,15 @@ final class ChatCompletions {
             String message = e.getMessage().replace(String.valueOf(imageFile), request.imageParam());
             throw ApiError.badField(request.imageParam() + ".image_url.url", message
                     .replaceFirst("^" + java.util.regex.Pattern.quote(request.imageParam()) + ":? ?", ""));
-        } catch (UncheckedIOException e) {
-            metrics.count(ServerMetrics.Outcome.DISCONNECTED);
-            return;
         } catch (GenerationStoppedException e) {
+            if (events != null && events.gone()) {
+                Thread.interrupted(); // our own interrupt, raised when the write failed
+                metrics.count(ServerMetrics.Outcome.DISCONNECTED);
+                metrics.abandonedTokens.add(e.generatedIds().length);
+                return;
+            }
             if (e.reason() == StopReason.INTERRUPTED) {
                 metrics.count(ServerMetrics.Outcome.ERROR);
-                Thread.currentThread().interrupt();
                 return;
             }
             metrics.count(ServerMetrics.Outcome.TIMEOUT);
@@ -164,6 +167,11 @@ final class ChatCompletions {
         try {
             if (events != null) {
                 events.finish(finish, request.includeUsage() ? usage : null, vtc);
+                if (events.gone()) {
+                    Thread.interrupted();
+                    metrics.count(ServerMetrics.Outcome.DISCONNECTED);
+                    return;
+                }
             } else {
                 JsonObject message = new JsonObject();
                 message.addProperty("role", "assistant");
@@ -185,7 +193,7 @@ final class ChatCompletions {
                 ChatServer.sendJson(exchange, 200, body);
             }
             metrics.count(ServerMetrics.Outcome.OK);
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException e) {
             metrics.count(ServerMetrics.Outcome.DISCONNECTED);
         }
     }
@@ -233,6 +241,7 @@ final class ChatCompletions {
         private final long created;
         private final String model;
         private OutputStream out;
+        private boolean gone;
 
         EventStream(HttpExchange exchange, String id, long created, String model) {
             this.exchange = exchange;
@@ -243,6 +252,11 @@ final class ChatCompletions {
 
         boolean started() {
             return out != null;
+        }
+
+        /** Whether a write failed: the client has gone away. */
+        boolean gone() {
+            return gone;
         }
 
         void content(String text) {
@@ -300,7 +314,11 @@ final class ChatCompletions {
             write("data: " + event + "\n\n");
         }
 
+        /** Writes and flushes one event; when that fails, interrupts the generation (see the class comment). */
         private void write(String text) {
+            if (gone) {
+                return;
+            }
             try {
                 if (out == null) {
                     exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
@@ -311,7 +329,8 @@ final class ChatCompletions {
                 out.write(text.getBytes(StandardCharsets.UTF_8));
                 out.flush();
             } catch (IOException e) {
-                throw new UncheckedIOException("the client went away", e);
+                gone = true;
+                Thread.currentThread().interrupt();
             }
         }
     }
