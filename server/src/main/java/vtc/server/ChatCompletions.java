@@ -5,11 +5,15 @@ import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import vtc.engine.llava.InvalidRequestException;
 import vtc.engine.stop.GenerationStoppedException;
 import vtc.engine.stop.StopReason;
@@ -32,13 +36,13 @@ final class ChatCompletions {
 
     private final Llava llava;
     private final ServerSettings settings;
-    private final Admission admission;
+    private final GenerationSlots slots;
     private final ServerMetrics metrics;
 
-    ChatCompletions(Llava llava, ServerSettings settings, Admission admission, ServerMetrics metrics) {
+    ChatCompletions(Llava llava, ServerSettings settings, GenerationSlots slots, ServerMetrics metrics) {
         this.llava = llava;
         this.settings = settings;
-        this.admission = admission;
+        this.slots = slots;
         this.metrics = metrics;
     }
 
@@ -67,7 +71,18 @@ final class ChatCompletions {
                     .withOptions(request.options())
                     .withStop(request.stop())
                     .withTimeout(settings.timeout());
-            if (!admission.enter()) {
+            Path image = imageFile;
+            Future<?> running = slots.submit(() -> {
+                metrics.inFlight.incrementAndGet();
+                try {
+                    run(exchange, request, generation, choice, image, arrival);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } finally {
+                    metrics.inFlight.decrementAndGet();
+                }
+            });
+            if (running == null) {
                 metrics.count(ServerMetrics.Outcome.REJECTED);
                 exchange.getResponseHeaders().set("Retry-After", "1");
                 ChatServer.sendJson(exchange, 503, new ApiError(503, "server_error", null, "queue_full",
@@ -75,19 +90,31 @@ final class ChatCompletions {
                                 + settings.queue() + " are waiting; retry later").toJson());
                 return;
             }
-            metrics.inFlight.incrementAndGet();
-            try {
-                run(exchange, request, generation, choice, imageFile, arrival);
-            } finally {
-                metrics.inFlight.decrementAndGet();
-                admission.leave();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiError(503, "server_error", null, "shutting_down", "the server is shutting down");
+            awaitGeneration(running);
         } finally {
             if (imageFile != null) {
                 Files.deleteIfExists(imageFile);
+            }
+        }
+    }
+
+    /** Waits for the generation thread; its errors become this exchange's errors. */
+    private static void awaitGeneration(Future<?> running) throws IOException {
+        try {
+            running.get();
+        } catch (InterruptedException e) {
+            running.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ApiError(503, "server_error", null, "shutting_down", "the server is shutting down");
+        } catch (CancellationException e) {
+            throw new ApiError(503, "server_error", null, "shutting_down", "the server is shutting down");
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case ApiError error -> throw error;
+                case UncheckedIOException io -> throw io.getCause();
+                case RuntimeException other -> throw other;
+                case Error error -> throw error;
+                default -> throw new IllegalStateException(e.getCause());
             }
         }
     }

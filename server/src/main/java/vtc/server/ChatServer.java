@@ -19,7 +19,8 @@ import vtc.loaders.Llava;
 
 /**
  * {@code vtc serve}: an OpenAI-compatible HTTP API over one loaded {@link Llava}, on the JDK's HTTP
- * server with one virtual thread per exchange.
+ * server with one virtual thread per exchange; the generations themselves run in
+ * {@link GenerationSlots}.
  *
  * <pre>
  * POST /v1/chat/completions   chat (JSON or server-sent events)
@@ -36,15 +37,16 @@ public final class ChatServer implements AutoCloseable {
     private final ExecutorService exchanges;
     private final ServerSettings settings;
     private final ServerMetrics metrics;
+    private final GenerationSlots slots;
     private final ChatCompletions completions;
     private final long created = System.currentTimeMillis() / 1000;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ChatServer(Llava llava, ServerSettings settings) throws IOException {
         this.settings = settings;
-        Admission admission = new Admission(settings.parallel(), settings.queue());
-        this.metrics = new ServerMetrics(admission::waiting);
-        this.completions = new ChatCompletions(llava, settings, admission, metrics);
+        this.slots = new GenerationSlots(settings.parallel(), settings.queue());
+        this.metrics = new ServerMetrics(slots::waiting);
+        this.completions = new ChatCompletions(llava, settings, slots, metrics);
         this.http = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 128);
         this.exchanges = Executors.newVirtualThreadPerTaskExecutor();
         http.setExecutor(exchanges);
@@ -56,6 +58,11 @@ public final class ChatServer implements AutoCloseable {
         ChatServer server = new ChatServer(llava, settings);
         server.http.start();
         return server;
+    }
+
+    /** What {@code /metrics} reports (for tests in this package). */
+    ServerMetrics metrics() {
+        return metrics;
     }
 
     public int port() {
@@ -187,6 +194,7 @@ public final class ChatServer implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             http.stop(1);
+            slots.close();
             exchanges.shutdownNow();
         }
     }

@@ -55,6 +55,11 @@ public record Conversation(List<Message> messages) {
         return new Conversation(List.of(new Message(Role.USER, question, true)));
     }
 
+    /** One question without an image. */
+    public static Conversation ofText(String question) {
+        return new Conversation(List.of(new Message(Role.USER, question, false)));
+    }
+
     /** Whether a message holds the image. */
     public boolean hasImage() {
         return messages.stream().anyMatch(Message::image);
