@@ -2,7 +2,9 @@ package vtc.loaders;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -346,6 +348,17 @@ public final class Llava implements AutoCloseable {
 
         public double firstTokenMs() {
             return preprocessMs + visionMs + pruneMs + prefillMs;
+        }
+
+        /** The stages by name in the order they run: preprocess, vision, prune, prefill, decode. */
+        public Map<String, Double> byStage() {
+            Map<String, Double> ms = new LinkedHashMap<>();
+            ms.put("preprocess", preprocessMs);
+            ms.put("vision", visionMs);
+            ms.put("prune", pruneMs);
+            ms.put("prefill", prefillMs);
+            ms.put("decode", decodeMs);
+            return ms;
         }
     }
 }

@@ -172,7 +172,7 @@ final class ChatCompletions {
             }
             metrics.count(ServerMetrics.Outcome.TIMEOUT);
             ApiError timeout = new ApiError(504, "server_error", null, "timeout", "the request ran longer than the "
-                    + "server's limit of " + settings.timeout().toSeconds() + " s and was stopped");
+                    + "server's limit of " + settings.timeout().toMillis() / 1000.0 + " s and was stopped");
             if (events != null && events.started()) {
                 events.error(timeout);
             } else {
@@ -245,14 +245,9 @@ final class ChatCompletions {
         vtc.addProperty("method", request.image() == null ? "none" : choice.method().cliName());
         vtc.addProperty("image_tokens", result.imageTokens());
         vtc.addProperty("kept_tokens", result.keptIndices().length);
-        Llava.StageTimings t = result.timings();
         JsonObject ms = new JsonObject();
-        ms.addProperty("preprocess", t.preprocessMs());
-        ms.addProperty("vision", t.visionMs());
-        ms.addProperty("prune", t.pruneMs());
-        ms.addProperty("prefill", t.prefillMs());
-        ms.addProperty("decode", t.decodeMs());
-        ms.addProperty("first_token", t.firstTokenMs());
+        result.timings().byStage().forEach(ms::addProperty);
+        ms.addProperty("first_token", result.timings().firstTokenMs());
         vtc.add("timings_ms", ms);
         return vtc;
     }

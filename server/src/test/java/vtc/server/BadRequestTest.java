@@ -147,6 +147,24 @@ class BadRequestTest {
         assertEquals(200, response.statusCode(), response.body());
     }
 
+    @Test
+    void modelsHealthAndMetricsAnswer() throws Exception {
+        HttpResponse<String> models = HTTP.send(HttpRequest.newBuilder(URI.create(root() + "/v1/models")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, models.statusCode());
+        assertEquals(TinyModelServer.MODEL_ID, JsonParser.parseString(models.body()).getAsJsonObject()
+                .getAsJsonArray("data").get(0).getAsJsonObject().get("id").getAsString());
+        assertEquals(200, post("/v1/chat/completions", user("\"hello\"")).statusCode());
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(root() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : new String[] {"# TYPE vtc_requests_total counter", "vtc_requests_total{outcome=\"ok\"} ",
+                "vtc_requests_total{outcome=\"bad_request\"} ", "vtc_prompt_tokens_total ", "vtc_generated_tokens_total ",
+                "vtc_requests_in_flight 0", "vtc_queue_length 0", "# TYPE vtc_time_to_first_token_seconds histogram",
+                "vtc_time_to_first_token_seconds_bucket{le=\"+Inf\"} ", "vtc_token_latency_seconds_count "}) {
+            assertTrue(metrics.contains(line), line + " missing from\n" + metrics);
+        }
+    }
+
     private static String root() {
         return "http://127.0.0.1:" + tiny.server.port();
     }

@@ -65,6 +65,9 @@ final class ServeCommand implements Command {
         PruningMethod method = PruningMethod.parse(line.value("method", "vtc-cls"));
         PruningChoice pruning = new PruningChoice(method, line.value("layers"), line.value("keep"));
         pruning.plan(0); // refuses impossible options now, not on the first request
+        if ("raw".equals(line.value("template"))) {
+            throw new UsageException("serve: --template raw is for vtc generate; a chat needs llava-hf or vicuna_v1");
+        }
         String modelId = line.value("model-id", ModelArguments.modelDir(line).toAbsolutePath().normalize()
                 .getFileName().toString());
         int timeout = line.integer("timeout", 0, 0);

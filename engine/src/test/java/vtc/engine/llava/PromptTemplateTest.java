@@ -8,21 +8,16 @@ import org.junit.jupiter.api.Test;
 import vtc.engine.llava.Conversation.Message;
 import vtc.engine.llava.Conversation.Role;
 
-/** The two LLaVA-1.5 templates, character for character, and which parts are markup. */
+/**
+ * The two LLaVA-1.5 templates over whole conversations, character for character, and which parts
+ * are markup (the single question is {@code LlavaModelTest#promptTemplatesPutTheImageFirstInTheUserTurn}).
+ */
 class PromptTemplateTest {
 
     private static final Conversation MULTI_TURN = new Conversation(List.of(
             new Message(Role.USER, "What is this?", true),
             new Message(Role.ASSISTANT, "A cat.", false),
             new Message(Role.USER, "Its colour?", false)));
-
-    @Test
-    void singleQuestionIsTheEvaluationPrompt() {
-        assertEquals("USER: <image>\nWhat is shown? ASSISTANT:", PromptTemplate.LLAVA_HF.format("What is shown?"));
-        assertEquals("A chat between a curious user and an artificial intelligence assistant. The assistant gives "
-                + "helpful, detailed, and polite answers to the user's questions. USER: <image>\nWhat is shown? ASSISTANT:",
-                PromptTemplate.VICUNA_V1.format("What is shown?"));
-    }
 
     @Test
     void assistantTurnsEndWithTheEndOfSequenceMarker() {
