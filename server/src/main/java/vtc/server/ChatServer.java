@@ -102,10 +102,18 @@ public final class ChatServer implements AutoCloseable {
                             "no endpoint " + method + " " + path + " (see GET /v1/models, POST /v1/chat/completions)");
                 }
             } catch (ApiError e) {
-                if (e.status() == 400 || e.status() == 413) {
+                if (e.status() >= 400 && e.status() < 500) {
                     metrics.count(ServerMetrics.Outcome.BAD_REQUEST);
                 }
                 sendJson(exchange, e.status(), e.toJson());
+            } catch (RuntimeException e) {
+                // A fault of the server, not of the request: the client gets a 500 with what went
+                // wrong (if no answer has started), the server goes on.
+                metrics.count(ServerMetrics.Outcome.ERROR);
+                if (exchange.getResponseCode() == -1) {
+                    sendJson(exchange, 500, new ApiError(500, "server_error", null, "internal_error",
+                            "internal error: " + e).toJson());
+                }
             }
         }
     }
