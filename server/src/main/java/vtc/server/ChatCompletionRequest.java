@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
 import vtc.engine.llava.Conversation;
 import vtc.engine.llava.GenerationOptions;
 import vtc.engine.llava.InvalidRequestException;
@@ -29,7 +30,7 @@ record ChatCompletionRequest(String model, Conversation conversation, byte[] ima
                              PruningMethod pruningMethod, String pruningLayers, String pruningKeep) {
 
     static final int DEFAULT_MAX_TOKENS = 256;
-    /** OpenAI's default: sampling at temperature 1 unless the client asks for less. */
+    /** OpenAI's default: sampling at temperature 1 unless the client asks for less, with a fresh seed unless given. */
     static final double DEFAULT_TEMPERATURE = 1.0;
 
     static ChatCompletionRequest parse(String body) {
@@ -79,7 +80,7 @@ record ChatCompletionRequest(String model, Conversation conversation, byte[] ima
         }
         GenerationOptions options = new GenerationOptions(maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens,
                 temperature == null ? DEFAULT_TEMPERATURE : temperature, topP == null ? 1 : topP,
-                seed == null ? 0 : seed, true);
+                seed == null ? ThreadLocalRandom.current().nextLong() : seed, true);
 
         PruningMethod method = null;
         String layers = null;
