@@ -28,6 +28,7 @@ import vtc.loaders.image.ImagePreprocessor;
 import vtc.loaders.image.PreprocessMode;
 import vtc.pruning.FastV;
 import vtc.pruning.KeepBudget;
+import vtc.pruning.PruMergePlus;
 import vtc.pruning.RandomSelection;
 import vtc.pruning.UniformSelection;
 import vtc.pruning.VtcCls;
@@ -90,16 +91,15 @@ class ConcurrentRequestsTest {
         GenerationOptions sampled = new GenerationOptions(NEW_TOKENS, 0.9, 0.95, 1234, false);
         GenerationOptions otherSeed = new GenerationOptions(NEW_TOKENS, 1.3, 1.0, 77, false);
         List<Supplier<GenerationRequest>> list = new ArrayList<>();
-        list.add(() -> new GenerationRequest(goldenPixels, prompt, null, null, greedy));
-        list.add(() -> new GenerationRequest(goldenPixels, prompt, new VtcCls(3, KeepBudget.count(16)), null, greedy));
-        list.add(() -> new GenerationRequest(goldenPixels, prompt, new VtcCls(1, KeepBudget.fraction(0.5)), null, sampled));
-        list.add(() -> new GenerationRequest(secondImage, prompt, new VtcCls(5, KeepBudget.count(7)), null, greedy));
-        list.add(() -> new GenerationRequest(goldenPixels, shortPrompt, null, new FastV(2, KeepBudget.count(20)), greedy));
-        list.add(() -> new GenerationRequest(secondImage, imageLast, new VtcCls(2, KeepBudget.count(40)),
-                new FastV(1, KeepBudget.fraction(0.5)), otherSeed));
-        list.add(() -> new GenerationRequest(goldenPixels, imageLast, new RandomSelection(5, KeepBudget.count(12)), null, greedy));
-        list.add(() -> new GenerationRequest(secondImage, shortPrompt, new UniformSelection(KeepBudget.count(9)), null, sampled));
-        list.add(() -> new GenerationRequest(secondImage, prompt, null, null, otherSeed));
+        list.add(() -> new GenerationRequest(goldenPixels, prompt, null, greedy));
+        list.add(() -> new GenerationRequest(goldenPixels, prompt, new VtcCls(3, KeepBudget.count(16)), greedy));
+        list.add(() -> new GenerationRequest(goldenPixels, prompt, new VtcCls(1, KeepBudget.fraction(0.5)), sampled));
+        list.add(() -> new GenerationRequest(secondImage, prompt, new VtcCls(5, KeepBudget.count(7)), greedy));
+        list.add(() -> new GenerationRequest(goldenPixels, shortPrompt, new FastV(2, KeepBudget.count(20)), greedy));
+        list.add(() -> new GenerationRequest(secondImage, imageLast, new PruMergePlus(3, 4), otherSeed));
+        list.add(() -> new GenerationRequest(goldenPixels, imageLast, new RandomSelection(5, KeepBudget.count(12)), greedy));
+        list.add(() -> new GenerationRequest(secondImage, shortPrompt, new UniformSelection(KeepBudget.count(9)), sampled));
+        list.add(() -> new GenerationRequest(secondImage, prompt, null, otherSeed));
         return list;
     }
 

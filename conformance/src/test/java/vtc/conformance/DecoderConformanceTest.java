@@ -58,7 +58,7 @@ class DecoderConformanceTest {
         int[] expected = f.golden.ints("greedy.runs.full.generated_ids");
         List<float[]> stepLogits = new ArrayList<>();
         GenerationResult result = f.model.generate(
-                new GenerationRequest(f.pixels(), f.promptIds(), null, null,
+                new GenerationRequest(f.pixels(), f.promptIds(), null,
                         new GenerationOptions(expected.length, 0, 1, 0, false)),
                 (step, token, logits) -> stepLogits.add(logits.clone()));
 

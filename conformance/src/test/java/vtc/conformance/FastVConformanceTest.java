@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -14,12 +16,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 import vtc.engine.llava.GenerationOptions;
 import vtc.engine.llava.GenerationRequest;
 import vtc.engine.llava.GenerationResult;
-import vtc.engine.prune.DecoderTokenSelector;
+import vtc.engine.prune.Cut;
+import vtc.engine.prune.DecoderAttentionObserver;
+import vtc.engine.prune.TokenSelector;
+import vtc.engine.text.PromptRows;
 import vtc.fixtures.Golden;
 import vtc.fixtures.Tolerance;
 
 /**
- * FastV inside the decoder (SPEC §4b) for every golden setting of both fixtures, from pixels:
+ * FastV inside the decoder (docs/semantics.md, "FastV") for every golden setting of both fixtures, from pixels:
  * a selector written here records the attention row the engine hands it and keeps the golden
  * image indices. Tolerances: attention row 1e-5 (a float32 run was measured at 9.1e-8 from the
  * float64 reference; ours also starts from our own image features); logits 1e-3 (measured
@@ -46,21 +51,21 @@ class FastVConformanceTest {
         int[] kept = f.golden.ints(entry + ".kept_image_indices");
         int[] expectedIds = f.golden.ints(entry + ".generated_ids");
         List<float[]> seenRows = new ArrayList<>();
-        DecoderTokenSelector goldenKeep = new DecoderTokenSelector() {
+        TokenSelector goldenKeep = shape -> new TokenSelector.Selection() {
             @Override
-            public int layer() {
-                return layer;
+            public Cut cut() {
+                return Cut.beforeDecoderLayer(layer);
             }
 
             @Override
-            public int[] keep(float[] imageAttention) {
+            public int[] keepImageTokens(float[] imageAttention) {
                 seenRows.add(imageAttention.clone());
                 return kept.clone();
             }
         };
         List<float[]> stepLogits = new ArrayList<>();
         GenerationResult result = f.model.generate(
-                new GenerationRequest(f.pixels(), f.promptIds(), null, goldenKeep,
+                new GenerationRequest(f.pixels(), f.promptIds(), goldenKeep,
                         new GenerationOptions(expectedIds.length, 0, 1, 0, false)),
                 (step, token, logits) -> stepLogits.add(logits.clone()));
 
@@ -73,7 +78,10 @@ class FastVConformanceTest {
         assertArrayEquals(kept, result.keptIndices(), "no visual pruning, so FastV's indices are patch indices");
     }
 
-    /** The keys the layers from K on attend to sit at the golden kept positions (original, with gaps). */
+    /**
+     * The keys the layers from K on attend to sit at the golden kept positions (original, with
+     * gaps): the prompt pass in two parts, the text rows and the kept image rows in between.
+     */
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("settings")
     void layersFromKSeeOnlyTheKeptPositions(String name, String setting) {
@@ -83,26 +91,21 @@ class FastVConformanceTest {
         int[] kept = f.golden.ints(entry + ".kept_image_indices");
         int n = f.model.config().vision().numPatches();
         int rows = f.promptIds().length - 1 + n;
+        int imageStart = f.model.imagePosition(f.promptIds());
         float[] x = f.model.embedPrompt(f.promptIds(), f.golden.floats("projector.features"), n);
-        int[] positions = java.util.stream.IntStream.range(0, rows).toArray();
         Map<Integer, int[]> keyPositions = new HashMap<>();
-        DecoderTokenSelector goldenKeep = new DecoderTokenSelector() {
-            @Override
-            public int layer() {
-                return layer;
-            }
-
-            @Override
-            public int[] keep(float[] imageAttention) {
-                return kept.clone();
-            }
-        };
+        DecoderAttentionObserver keys = (l, headMean, positions, count) -> keyPositions.put(l, Arrays.copyOf(positions, count));
         var decoder = f.model.decoder();
-        decoder.prefill(decoder.newCache(rows), x, rows, positions, goldenKeep, f.model.imagePosition(f.promptIds()), n,
-                (l, headMean, keys, count) -> keyPositions.put(l, java.util.Arrays.copyOf(keys, count)));
+        var cache = decoder.newCache(rows);
+        PromptRows prompt = new PromptRows(x, rows, decoder.config().hiddenSize());
+        decoder.prefill(cache, prompt, 0, layer, keys);
+        int[] keep = IntStream.concat(IntStream.concat(IntStream.range(0, imageStart), Arrays.stream(kept).map(j -> imageStart + j)),
+                IntStream.range(imageStart + n, rows)).toArray();
+        prompt.keepRows(keep);
+        decoder.prefill(cache, prompt, layer, decoder.config().numHiddenLayers(), keys);
         int[] expected = f.golden.ints(entry + ".kept_positions");
         for (int l = 0; l < f.model.config().text().numHiddenLayers(); l++) {
-            int[] want = l < layer ? java.util.stream.IntStream.range(0, rows).toArray() : expected;
+            int[] want = l < layer ? IntStream.range(0, rows).toArray() : expected;
             assertArrayEquals(want, keyPositions.get(l), name + " " + setting + " keys of layer " + l);
         }
     }

@@ -5,7 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import vtc.engine.kernels.Parallel;
 import vtc.engine.llava.LlavaModel;
 import vtc.engine.prune.VisionShape;
-import vtc.engine.prune.VisualTokenSelector;
+import vtc.engine.prune.KeptPatches;
+import vtc.engine.prune.TokenSelector;
 import vtc.fixtures.Fixtures;
 import vtc.fixtures.Golden;
 import vtc.loaders.checkpoint.LlavaCheckpoint;
@@ -55,8 +56,13 @@ final class FixtureModel implements AutoCloseable {
     }
 
     /** A selector that keeps the given patches whatever it sees: feeds golden indices to the engine. */
-    static VisualTokenSelector fixedPatches(int[] keep) {
-        return (VisionShape shape) -> () -> keep.clone();
+    static TokenSelector fixedPatches(int[] keep) {
+        return (VisionShape shape) -> new TokenSelector.Selection() {
+            @Override
+            public KeptPatches keepPatches(float[] features, int width) {
+                return KeptPatches.of(keep.clone());
+            }
+        };
     }
 
     @Override

@@ -82,7 +82,7 @@ class PrunedConformanceTest {
 
     private static GenerationResult generate(FixtureModel f, String run, int tokens, List<float[]> stepLogits) {
         GenerationRequest request = new GenerationRequest(f.pixels(), f.promptIds(),
-                FixtureModel.fixedPatches(keptIndices(f, run)), null, new GenerationOptions(tokens, 0, 1, 0, false));
+                FixtureModel.fixedPatches(keptIndices(f, run)), new GenerationOptions(tokens, 0, 1, 0, false));
         return f.model.generate(request, (step, token, logits) -> stepLogits.add(logits.clone()));
     }
 

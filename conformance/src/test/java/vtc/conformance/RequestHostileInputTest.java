@@ -19,14 +19,13 @@ import vtc.loaders.checkpoint.LlavaCheckpoint;
 import vtc.engine.llava.GenerationOptions;
 import vtc.engine.llava.GenerationRequest;
 import vtc.engine.llava.InvalidRequestException;
-import vtc.engine.prune.DecoderTokenSelector;
-import vtc.engine.prune.VisualTokenSelector;
+import vtc.engine.prune.TokenSelector;
 import vtc.fixtures.Fixtures;
 import vtc.loaders.tokenizer.Tokenizer;
 import vtc.loaders.tokenizer.Tokenizers;
 import vtc.pruning.FastV;
 import vtc.pruning.KeepBudget;
-import vtc.pruning.PruningOptionException;
+import vtc.pruning.PruningParameterException;
 import vtc.pruning.VtcCls;
 
 /**
@@ -82,7 +81,7 @@ class RequestHostileInputTest {
         int[] ids = fixture.promptIds();
         int room = 512 - (ids.length - 1 + 64);
         assertRefusedBeforeCompute("max_position_embeddings", ids, room + 1);
-        assertEquals(room, fixture.model.generate(new GenerationRequest(pixels, ids, null, null,
+        assertEquals(room, fixture.model.generate(new GenerationRequest(pixels, ids, null,
                 new GenerationOptions(room, 0, 1, 0, false)), null).generatedIds().length, "exactly full context runs");
     }
 
@@ -103,7 +102,7 @@ class RequestHostileInputTest {
             LlavaModel model = new LlavaModel(checkpoint.config(), checkpoint.weights(), parallel);
             int[] ids = tokenizer.encode("USER: <image>\nWhat is in the picture? ASSISTANT:");
             InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> model.generate(
-                    new GenerationRequest(pixels, ids, neverAsked(), neverAskedInTheDecoder(),
+                    new GenerationRequest(pixels, ids, neverAsked(),
                             new GenerationOptions(10_000_000, 0, 1, 0, false)), null));
             assertTrue(e.getMessage().contains("KV cache"), e.getMessage());
         }
@@ -119,57 +118,42 @@ class RequestHostileInputTest {
     @Test
     void vtcClsWithMoreLayersThanLeadToTheFeatureLayerIsRefused() {
         // F = 4 leaves layers 0..4: K = 5 is the most there is.
-        var e = assertThrows(PruningOptionException.class, () -> fixture.model.generate(
-                new GenerationRequest(pixels, fixture.promptIds(), new VtcCls(6, KeepBudget.count(8)), null,
+        var e = assertThrows(PruningParameterException.class, () -> fixture.model.generate(
+                new GenerationRequest(pixels, fixture.promptIds(), new VtcCls(6, KeepBudget.count(8)),
                         GenerationOptions.greedy(1)), null));
-        assertEquals(VtcCls.LAYERS_OPTION, e.option());
+        assertEquals("layers", e.parameter());
         assertTrue(e.getMessage().contains("K = 6") && e.getMessage().contains("F = 4"), e.getMessage());
-        assertThrows(PruningOptionException.class, () -> new VtcCls(0, KeepBudget.count(8)));
+        assertThrows(PruningParameterException.class, () -> new VtcCls(0, KeepBudget.count(8)));
     }
 
     @Test
     void keepBudgetOfZeroOrLessIsRefused() {
-        for (String u : new String[] {"0", "-3", "0.0", "-0.25", "1.5", "", "many"}) {
-            var e = assertThrows(PruningOptionException.class, () -> KeepBudget.parse(u), "U = \"" + u + "\"");
-            assertEquals(KeepBudget.OPTION, e.option());
+        for (int u : new int[] {0, -3}) {
+            assertEquals("keep", assertThrows(PruningParameterException.class, () -> KeepBudget.count(u)).parameter());
         }
-        assertThrows(PruningOptionException.class, () -> KeepBudget.count(0));
-        assertThrows(PruningOptionException.class, () -> KeepBudget.fraction(0));
+        for (double u : new double[] {0, -0.25, 1.5, Double.NaN}) {
+            assertEquals("keep", assertThrows(PruningParameterException.class, () -> KeepBudget.fraction(u)).parameter());
+        }
     }
 
     @Test
     void fastVLayerOutsideTheDecoderIsRefused() {
         // 3 decoder layers: FastV can prune after layer 1 or 2 only.
         var e = assertThrows(InvalidRequestException.class, () -> fixture.model.generate(
-                new GenerationRequest(pixels, fixture.promptIds(), neverAsked(), new FastV(3, KeepBudget.count(8)),
+                new GenerationRequest(pixels, fixture.promptIds(), new FastV(3, KeepBudget.count(8)),
                         GenerationOptions.greedy(1)), null));
-        assertTrue(e.getMessage().contains("FastV"), e.getMessage());
+        assertTrue(e.getMessage().contains("fastv(K=3") && e.getMessage().contains("K must be in [1, 2]"), e.getMessage());
     }
 
     private static void assertRefusedBeforeCompute(String messagePart, int[] ids, int newTokens) {
         Executable generate = () -> fixture.model.generate(new GenerationRequest(pixels, ids, neverAsked(),
-                neverAskedInTheDecoder(), new GenerationOptions(newTokens, 0, 1, 0, false)), null);
+                new GenerationOptions(newTokens, 0, 1, 0, false)), null);
         var e = assertThrows(InvalidRequestException.class, generate);
         assertTrue(e.getMessage().contains(messagePart), e.getMessage());
     }
 
-    /** A visual selector whose use fails the test: the vision tower must not have started. */
-    private static VisualTokenSelector neverAsked() {
-        return shape -> fail("the request should have been refused before the vision tower ran");
-    }
-
-    /** A FastV stand-in at a valid layer that fails the test if the decoder ever reaches it. */
-    private static DecoderTokenSelector neverAskedInTheDecoder() {
-        return new DecoderTokenSelector() {
-            @Override
-            public int layer() {
-                return 1;
-            }
-
-            @Override
-            public int[] keep(float[] imageAttention) {
-                return fail("the request should have been refused before the decoder ran");
-            }
-        };
+    /** A selector whose use fails the test: the request must be refused before it is asked anything. */
+    private static TokenSelector neverAsked() {
+        return shape -> fail("the request should have been refused before the selection began");
     }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import vtc.engine.prune.ClsAttentionObserver;
+import vtc.engine.prune.VisionObserver;
 import vtc.engine.vision.ClipVisionTower;
 import vtc.fixtures.Tolerance;
 
@@ -49,7 +49,7 @@ class VisionConformanceTest {
         int heads = f.model.config().vision().numAttentionHeads();
         int tokens = f.model.config().vision().numPatches() + 1;
         int[] checked = {0};
-        ClsAttentionObserver observer = new ClsAttentionObserver() {
+        VisionObserver observer = new VisionObserver() {
             @Override
             public boolean wantsLayer(int layer) {
                 return true;

@@ -16,13 +16,14 @@ import vtc.engine.llava.GenerationResult;
 import vtc.engine.llava.InvalidRequestException;
 import vtc.engine.llava.LlavaConfig;
 import vtc.engine.llava.LlavaModel;
+import vtc.engine.llava.PrefixCache;
 import vtc.engine.llava.PromptTemplate;
 import vtc.engine.llava.TokenListener;
-import vtc.engine.prune.DecoderTokenSelector;
-import vtc.engine.prune.VisualTokenSelector;
+import vtc.engine.prune.TokenSelector;
 import vtc.engine.stop.GenerationStoppedException;
 import vtc.engine.stop.StopPoints;
 import vtc.loaders.checkpoint.LlavaCheckpoint;
+import vtc.loaders.checkpoint.WeightOptions;
 import vtc.loaders.image.ImagePreprocessor;
 import vtc.loaders.image.PixelValues;
 import vtc.loaders.image.PreprocessMode;
@@ -32,12 +33,12 @@ import vtc.loaders.tokenizer.Tokenizers;
 
 /**
  * A LLaVA-1.5 model ready to answer questions about images: load once, call {@link #generate}
- * from as many threads as you like, {@link #close} to unmap the weights.
+ * from as many threads as you like, {@link #close} to free the weights.
  *
  * <pre>{@code
  * try (Llava llava = Llava.load(Path.of("llava-1.5-7b-hf"), 8)) {
  *     Llava.Result r = llava.generate(Llava.Request.of(Path.of("cat.png"), "What is in the picture?")
- *             .withVisualSelector(new VtcCls(3, KeepBudget.count(64))), System.out::print);
+ *             .withSelector(new VtcCls(3, KeepBudget.count(64))), System.out::print);
  *     System.out.println(r.timings());
  * }
  * }</pre>
@@ -51,12 +52,13 @@ public final class Llava implements AutoCloseable {
     private final LlavaModel model;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Llava(LlavaCheckpoint checkpoint, Tokenizer tokenizer, ImagePreprocessor preprocessor, Parallel parallel) {
+    private Llava(LlavaCheckpoint checkpoint, Tokenizer tokenizer, ImagePreprocessor preprocessor, Parallel parallel,
+                  PrefixCache prefixCache) {
         this.checkpoint = checkpoint;
         this.tokenizer = tokenizer;
         this.preprocessor = preprocessor;
         this.parallel = parallel;
-        this.model = new LlavaModel(checkpoint.config(), checkpoint.weights(), parallel);
+        this.model = new LlavaModel(checkpoint.config(), checkpoint.weights(), parallel, prefixCache);
     }
 
     /**
@@ -66,16 +68,40 @@ public final class Llava implements AutoCloseable {
      * @throws LoadException naming the file (and field or tensor) that cannot be used
      */
     public static Llava load(Path modelDir, int threads) {
+        return load(modelDir, threads, WeightOptions.DEFAULT);
+    }
+
+    /**
+     * {@link #load(Path, int)} with weights held as {@code weights} says: in owned memory or
+     * mapped, as stored or quantized to Q8_0.
+     */
+    public static Llava load(Path modelDir, int threads, WeightOptions weights) {
+        return load(modelDir, threads, weights, 0);
+    }
+
+    /**
+     * {@link #load(Path, int, WeightOptions)} that also keeps, for follow-up questions about the
+     * same image, the prompt up to the end of its image tokens (KV cache and kept patches) for
+     * selectors that read the image alone (not FastV): a follow-up skips the ViT and the image's
+     * prompt pass. Least recently used prompts are dropped beyond {@code prefixCacheBytes}.
+     *
+     * @param prefixCacheBytes the cache's budget in bytes; 0 keeps nothing (the default)
+     */
+    public static Llava load(Path modelDir, int threads, WeightOptions weights, long prefixCacheBytes) {
+        if (prefixCacheBytes < 0) {
+            throw new IllegalArgumentException("prefixCacheBytes must be >= 0, got " + prefixCacheBytes);
+        }
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
-        LlavaCheckpoint checkpoint = LlavaCheckpoint.open(modelDir);
+        LlavaCheckpoint checkpoint = LlavaCheckpoint.open(modelDir, weights);
         Parallel parallel = null;
         try {
             Tokenizer tokenizer = Tokenizers.load(modelDir);
             ImagePreprocessor preprocessor = ImagePreprocessor.load(modelDir.resolve("preprocessor_config.json"));
             parallel = new Parallel(threads);
-            return new Llava(checkpoint, tokenizer, preprocessor, parallel);
+            return new Llava(checkpoint, tokenizer, preprocessor, parallel,
+                    prefixCacheBytes == 0 ? null : new PrefixCache(prefixCacheBytes));
         } catch (RuntimeException e) {
             if (parallel != null) {
                 parallel.close();
@@ -110,6 +136,11 @@ public final class Llava implements AutoCloseable {
         return "pad".equals(config().imageAspectRatio()) ? PreprocessMode.PAD : PreprocessMode.CROP;
     }
 
+    /** The prefix cache (hits, misses, bytes), or null when it is off. */
+    public PrefixCache prefixCache() {
+        return model.prefixCache();
+    }
+
     /**
      * The prompt ids of a request: BOS and the conversation formatted with its template, where
      * only the template's markup holds control tokens; a raw prompt is tokenized as it is.
@@ -139,7 +170,8 @@ public final class Llava implements AutoCloseable {
      *
      * @param onText hears the generated text piece by piece as it becomes final (may be null);
      *               the pieces concatenate to {@link Result#text()}
-     * @throws LoadException               if the image file cannot be used
+     * @throws LoadException               if the image file cannot be used, or a memory-mapped
+     *                                     weight file changed since load
      * @throws InvalidRequestException     if the prompt or options do not fit the model
      * @throws GenerationStoppedException  if the calling thread is interrupted (this is how
      *         {@code Future.cancel(true)} stops a request) or the request's timeout passes; the
@@ -149,6 +181,7 @@ public final class Llava implements AutoCloseable {
         if (closed.get()) {
             throw new IllegalStateException("this Llava is closed");
         }
+        checkpoint.checkUnchanged();
         if (request.timeout() == null) {
             return run(request, onText);
         }
@@ -179,8 +212,7 @@ public final class Llava implements AutoCloseable {
             }
         };
         GenerationResult result = model.generate(
-                new GenerationRequest(pixels == null ? null : pixels.chw(), ids, request.visualSelector(),
-                        request.decoderSelector(), request.options()),
+                new GenerationRequest(pixels == null ? null : pixels.chw(), ids, request.selector(), request.options()),
                 new TokenListener() {
                     @Override
                     public void onToken(int step, int token, float[] logits) {
@@ -199,7 +231,7 @@ public final class Llava implements AutoCloseable {
                 && config().text().isEos(generated[generated.length - 1]));
         var t = result.timings();
         return new Result(text.toString(), result.inputIds(), result.imageTokens(),
-                result.keptIndices(), generated, ended ? FinishReason.STOP : FinishReason.LENGTH,
+                result.keptIndices(), result.imageRows(), generated, ended ? FinishReason.STOP : FinishReason.LENGTH,
                 new StageTimings(preprocessMs, t.visionMs(), t.pruneMs(), t.prefillMs(), t.decodeMs()));
     }
 
@@ -224,14 +256,13 @@ public final class Llava implements AutoCloseable {
      *                        as holding the image gets it
      * @param rawPrompt       if not null, used as the prompt text as it is, control tokens
      *                        included (holds {@code <image>} once when there is an image)
-     * @param visualSelector  VTC-CLS or a baseline; null keeps every visual token
-     * @param decoderSelector FastV; null for none
+     * @param selector        VTC-CLS, a baseline, FastV or PruMerge; null keeps every visual token
      * @param stop            strings that end the answer (left out of it); empty for none
      * @param timeout         how long the request may run before it stops, or null for no limit
      */
     public record Request(Path image, PixelValues pixels, PreprocessMode preprocess, Conversation conversation,
-                          PromptTemplate template, String rawPrompt, VisualTokenSelector visualSelector,
-                          DecoderTokenSelector decoderSelector, GenerationOptions options, List<String> stop,
+                          PromptTemplate template, String rawPrompt, TokenSelector selector,
+                          GenerationOptions options, List<String> stop,
                           Duration timeout) {
 
         public Request {
@@ -264,7 +295,7 @@ public final class Llava implements AutoCloseable {
 
         /** A conversation; give its image with {@link #withImage} or {@link #withPixels}. */
         public static Request of(Conversation conversation) {
-            return new Request(null, null, null, conversation, PromptTemplate.LLAVA_HF, null, null, null,
+            return new Request(null, null, null, conversation, PromptTemplate.LLAVA_HF, null, null,
                     GenerationOptions.greedy(256), null, null);
         }
 
@@ -275,54 +306,42 @@ public final class Llava implements AutoCloseable {
 
         /** The image file (replacing any pixels given before). */
         public Request withImage(Path file) {
-            return new Request(file, null, preprocess, conversation, template, rawPrompt, visualSelector,
-                    decoderSelector, options, stop, timeout);
+            return new Request(file, null, preprocess, conversation, template, rawPrompt, selector, options, stop, timeout);
         }
 
         /** Preprocessed pixels (replacing any image file given before). */
         public Request withPixels(PixelValues values) {
-            return new Request(null, values, preprocess, conversation, template, rawPrompt, visualSelector,
-                    decoderSelector, options, stop, timeout);
+            return new Request(null, values, preprocess, conversation, template, rawPrompt, selector, options, stop, timeout);
         }
 
         public Request withPreprocess(PreprocessMode mode) {
-            return new Request(image, pixels, mode, conversation, template, rawPrompt, visualSelector, decoderSelector,
+            return new Request(image, pixels, mode, conversation, template, rawPrompt, selector,
                     options, stop, timeout);
         }
 
         public Request withTemplate(PromptTemplate t) {
-            return new Request(image, pixels, preprocess, conversation, t, rawPrompt, visualSelector, decoderSelector,
+            return new Request(image, pixels, preprocess, conversation, t, rawPrompt, selector,
                     options, stop, timeout);
         }
 
         public Request withRawPrompt(String prompt) {
-            return new Request(image, pixels, preprocess, conversation, template, prompt, visualSelector,
-                    decoderSelector, options, stop, timeout);
+            return new Request(image, pixels, preprocess, conversation, template, prompt, selector, options, stop, timeout);
         }
 
-        public Request withVisualSelector(VisualTokenSelector s) {
-            return new Request(image, pixels, preprocess, conversation, template, rawPrompt, s, decoderSelector,
-                    options, stop, timeout);
-        }
-
-        public Request withDecoderSelector(DecoderTokenSelector s) {
-            return new Request(image, pixels, preprocess, conversation, template, rawPrompt, visualSelector, s,
-                    options, stop, timeout);
+        public Request withSelector(TokenSelector s) {
+            return new Request(image, pixels, preprocess, conversation, template, rawPrompt, s, options, stop, timeout);
         }
 
         public Request withOptions(GenerationOptions o) {
-            return new Request(image, pixels, preprocess, conversation, template, rawPrompt, visualSelector,
-                    decoderSelector, o, stop, timeout);
+            return new Request(image, pixels, preprocess, conversation, template, rawPrompt, selector, o, stop, timeout);
         }
 
         public Request withStop(List<String> strings) {
-            return new Request(image, pixels, preprocess, conversation, template, rawPrompt, visualSelector,
-                    decoderSelector, options, strings, timeout);
+            return new Request(image, pixels, preprocess, conversation, template, rawPrompt, selector, options, strings, timeout);
         }
 
         public Request withTimeout(Duration limit) {
-            return new Request(image, pixels, preprocess, conversation, template, rawPrompt, visualSelector,
-                    decoderSelector, options, stop, limit);
+            return new Request(image, pixels, preprocess, conversation, template, rawPrompt, selector, options, stop, limit);
         }
     }
 
@@ -335,11 +354,13 @@ public final class Llava implements AutoCloseable {
      * @param text         the generated text, special tokens left out
      * @param inputIds     the prompt ids before the image splice
      * @param imageTokens  N, the visual tokens of the image (0 without one)
-     * @param keptIndices  the patches whose tokens reached the end of the decoder, ascending
+     * @param keptIndices  the patches whose tokens reached the end of the decoder, in the order the
+     *                     decoder saw them (ascending except for the merging methods)
+     * @param imageRows    the rows that stood for the image: the kept count, or kept + 1 when merged
      * @param generatedIds the generated ids in order
      */
-    public record Result(String text, int[] inputIds, int imageTokens, int[] keptIndices, int[] generatedIds,
-                         FinishReason finishReason, StageTimings timings) {
+    public record Result(String text, int[] inputIds, int imageTokens, int[] keptIndices, int imageRows,
+                         int[] generatedIds, FinishReason finishReason, StageTimings timings) {
     }
 
     /** Wall-clock milliseconds per stage; time to first token is everything but {@code decodeMs}. */

@@ -91,6 +91,28 @@ class LlavaTest {
         }
     }
 
+    /**
+     * With a prefix cache, the golden question asked again and a follow-up on the same image file
+     * skip the ViT, and answer as the model without the cache (the golden ids; the follow-up's
+     * ids as the uncached model gives them).
+     */
+    @Test
+    void followUpQuestionsOnTheSameImageReuseItsPromptPrefix() {
+        try (Llava cached = Llava.load(Fixtures.model(Fixtures.TINY_LLAVA), 2,
+                vtc.loaders.checkpoint.WeightOptions.DEFAULT, 64L << 20)) {
+            assertArrayEquals(golden.ints("greedy.runs.full.generated_ids"), cached.generate(goldenRequest(), null).generatedIds());
+            Llava.Result again = cached.generate(goldenRequest(), null);
+            assertArrayEquals(golden.ints("greedy.runs.full.generated_ids"), again.generatedIds());
+            assertEquals(0.0, again.timings().visionMs());
+            Llava.Request followUp = Llava.Request.of(golden.file("image1.png"), "And what colour is it?")
+                    .withPreprocess(PreprocessMode.PAD).withOptions(GOLDEN);
+            assertArrayEquals(llava.generate(followUp, null).generatedIds(), cached.generate(followUp, null).generatedIds());
+            assertEquals(2, cached.prefixCache().hits());
+            assertEquals(1, cached.prefixCache().misses());
+        }
+        assertEquals(null, llava.prefixCache(), "off by default");
+    }
+
     @Test
     void rawPromptWithoutImageTokenIsAnInvalidRequest() {
         var e = assertThrows(InvalidRequestException.class,
@@ -116,6 +138,6 @@ class LlavaTest {
     @Test
     void requestNeedsAConversationOrARawPrompt() {
         assertThrows(InvalidRequestException.class, () -> new Llava.Request(null, null, null, null,
-                vtc.engine.llava.PromptTemplate.LLAVA_HF, null, null, null, GOLDEN, null, null));
+                vtc.engine.llava.PromptTemplate.LLAVA_HF, null, null, GOLDEN, null, null));
     }
 }

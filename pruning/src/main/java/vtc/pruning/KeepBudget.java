@@ -7,9 +7,6 @@ package vtc.pruning;
  */
 public final class KeepBudget {
 
-    /** The option name used in error messages. */
-    public static final String OPTION = "--keep";
-
     /** The paper's headline setting: 64 of LLaVA-1.5's 576 tokens. */
     public static final KeepBudget DEFAULT = count(64);
 
@@ -24,7 +21,7 @@ public final class KeepBudget {
     /** Keep {@code u} tokens (all of them when the image has fewer). */
     public static KeepBudget count(int u) {
         if (u <= 0) {
-            throw new PruningOptionException(OPTION, "U must be at least 1, got " + u);
+            throw new PruningParameterException("keep", "U must be at least 1, got " + u);
         }
         return new KeepBudget(u, Double.NaN);
     }
@@ -32,26 +29,9 @@ public final class KeepBudget {
     /** Keep {@code f · N} tokens, rounded to the nearest count and at least one; 0 < f ≤ 1. */
     public static KeepBudget fraction(double f) {
         if (!(f > 0 && f <= 1)) {
-            throw new PruningOptionException(OPTION, "a fraction of the tokens must be in (0, 1], got " + f);
+            throw new PruningParameterException("keep", "a fraction of the tokens must be in (0, 1], got " + f);
         }
         return new KeepBudget(0, f);
-    }
-
-    /**
-     * Reads U as written on the command line: an integer ({@code 64}) is a count, a number with a
-     * decimal point ({@code 0.25}) a fraction.
-     */
-    public static KeepBudget parse(String text) {
-        String t = text == null ? "" : text.strip();
-        try {
-            if (t.contains(".") || t.contains("e") || t.contains("E")) {
-                return fraction(Double.parseDouble(t));
-            }
-            return count(Integer.parseInt(t));
-        } catch (NumberFormatException e) {
-            throw new PruningOptionException(OPTION,
-                    "expected a count such as 64 or a fraction such as 0.25, got \"" + text + "\"");
-        }
     }
 
     /** The number of tokens to keep out of {@code n}; never more than {@code n}. */

@@ -3,13 +3,13 @@ package vtc.pruning;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import vtc.engine.prune.VisionShape;
-import vtc.engine.prune.VisualTokenSelector;
+import vtc.engine.prune.TokenSelector;
 
 /**
  * The floor any informed method must beat: U distinct patches drawn uniformly at random. The
  * same seed gives the same patches for every image of the same grid, so runs are reproducible.
  */
-public final class RandomSelection implements VisualTokenSelector {
+public final class RandomSelection implements TokenSelector {
 
     private final long seed;
     private final KeepBudget keep;
@@ -20,7 +20,7 @@ public final class RandomSelection implements VisualTokenSelector {
     }
 
     @Override
-    public Selection begin(VisionShape shape) {
+    public PatchSelection begin(VisionShape shape) {
         int[] kept = draw(shape.numPatches(), keep.resolve(shape.numPatches()));
         return () -> kept.clone();
     }
@@ -38,6 +38,12 @@ public final class RandomSelection implements VisualTokenSelector {
         int[] kept = Arrays.copyOf(patches, u);
         Arrays.sort(kept);
         return kept;
+    }
+
+    /** The choice reads the image alone; the description names the method and every parameter. */
+    @Override
+    public String imageOnlyKey() {
+        return toString();
     }
 
     @Override

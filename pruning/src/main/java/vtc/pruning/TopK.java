@@ -41,6 +41,23 @@ public final class TopK {
         return heap;
     }
 
+    /**
+     * The indices of the k largest values in descending order of value (equal values: lower
+     * index first), for the methods whose output order is the attention order.
+     */
+    public static int[] largestByValue(float[] values, int k) {
+        int[] top = largest(values, Math.min(k, values.length));
+        Integer[] boxed = new Integer[top.length];
+        for (int i = 0; i < top.length; i++) {
+            boxed[i] = top[i];
+        }
+        Arrays.sort(boxed, (a, b) -> values[a] != values[b] ? Float.compare(values[b], values[a]) : Integer.compare(a, b));
+        for (int i = 0; i < top.length; i++) {
+            top[i] = boxed[i];
+        }
+        return top;
+    }
+
     /** 0, 1, ..., n−1: everything is kept. */
     public static int[] allIndices(int n) {
         int[] all = new int[n];

@@ -1,7 +1,7 @@
 package vtc.pruning;
 
 import vtc.engine.prune.VisionShape;
-import vtc.engine.prune.VisualTokenSelector;
+import vtc.engine.prune.TokenSelector;
 
 /**
  * A content-blind spatial baseline: U patches spread evenly over the g×g grid.
@@ -13,7 +13,7 @@ import vtc.engine.prune.VisualTokenSelector;
  * one patch wide the picks are distinct. For U = s² with s ≤ g this is the regular s×s lattice
  * of band centres; for other U the rows alternate between ⌊U/R⌋ and ⌈U/R⌉ patches.
  */
-public final class UniformSelection implements VisualTokenSelector {
+public final class UniformSelection implements TokenSelector {
 
     private final KeepBudget keep;
 
@@ -22,7 +22,7 @@ public final class UniformSelection implements VisualTokenSelector {
     }
 
     @Override
-    public Selection begin(VisionShape shape) {
+    public PatchSelection begin(VisionShape shape) {
         int[] kept = spread(shape.gridSize(), keep.resolve(shape.numPatches()));
         return () -> kept.clone();
     }
@@ -45,6 +45,12 @@ public final class UniformSelection implements VisualTokenSelector {
     /** ⌊(2i+1)·g / 2·bands⌋: the middle cell of band i when g cells are cut into equal bands. */
     private static int bandCentre(int i, int bands, int g) {
         return (int) ((2L * i + 1) * g / (2L * bands));
+    }
+
+    /** The choice reads the image alone; the description names the method and every parameter. */
+    @Override
+    public String imageOnlyKey() {
+        return toString();
     }
 
     @Override

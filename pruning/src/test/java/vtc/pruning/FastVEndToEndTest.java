@@ -46,7 +46,7 @@ class FastVEndToEndTest {
             int[] keptImage = f.golden().ints(golden + ".kept_image_indices");
 
             List<float[]> engineLogits = new ArrayList<>();
-            GenerationResult result = f.model().generate(new GenerationRequest(f.pixels(), f.promptIds(), null,
+            GenerationResult result = f.model().generate(new GenerationRequest(f.pixels(), f.promptIds(),
                             new FastV(k, KeepBudget.count(u)), LoadedFixture.GOLDEN_GREEDY),
                     (step, token, logits) -> engineLogits.add(logits.clone()));
             assertArrayEquals(keptImage, result.keptIndices(), "kept image tokens");

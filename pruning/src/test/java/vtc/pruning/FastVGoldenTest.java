@@ -38,8 +38,8 @@ class FastVGoldenTest {
 
     @Test
     void layerZeroIsNotFastV() {
-        assertEquals("--layers", assertThrows(PruningOptionException.class,
-                () -> new FastV(0, KeepBudget.count(8))).option());
+        assertEquals("layers", assertThrows(PruningParameterException.class,
+                () -> new FastV(0, KeepBudget.count(8))).parameter());
     }
 
     @Test

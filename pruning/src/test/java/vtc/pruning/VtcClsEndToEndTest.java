@@ -50,7 +50,7 @@ class VtcClsEndToEndTest {
     void selectsTheReferencePatchesAndGivesTheReferenceLogits(String fixture, int k, int u) {
         try (LoadedFixture f = LoadedFixture.open(fixture)) {
             VtcCls vtc = new VtcCls(k, KeepBudget.count(u));
-            VtcClsSelection selection = vtc.begin(f.model().visionShape());
+            VtcCls.Score selection = vtc.begin(f.model().visionShape());
             f.model().vision().patchFeatures(f.pixels(), selection, null);
             Tolerance.assertClose(fixture + " vtc.scores.k" + k, f.golden().floats("vtc.scores.k" + k),
                     selection.scores(), 1e-5);
@@ -59,7 +59,7 @@ class VtcClsEndToEndTest {
 
             List<float[]> logits = new ArrayList<>();
             GenerationResult result = f.model().generate(
-                    new GenerationRequest(f.pixels(), f.promptIds(), vtc, null, new GenerationOptions(1, 0, 1, 0, false)),
+                    new GenerationRequest(f.pixels(), f.promptIds(), vtc, new GenerationOptions(1, 0, 1, 0, false)),
                     (step, token, stepLogits) -> logits.add(stepLogits.clone()));
             assertArrayEquals(expected, result.keptIndices());
             Tolerance.assertClose(fixture + " llm.logits_last.k" + k + "_u" + u,
@@ -77,7 +77,7 @@ class VtcClsEndToEndTest {
                     KeepBudget.count(Integer.parseInt(kAndU[1].substring(1))));
             List<float[]> logits = new ArrayList<>();
             GenerationResult result = f.model().generate(
-                    new GenerationRequest(f.pixels(), f.promptIds(), vtc, null, LoadedFixture.GOLDEN_GREEDY),
+                    new GenerationRequest(f.pixels(), f.promptIds(), vtc, LoadedFixture.GOLDEN_GREEDY),
                     (step, token, stepLogits) -> logits.add(stepLogits.clone()));
             assertArrayEquals(f.golden().ints("greedy.runs." + run + ".generated_ids"), result.generatedIds(),
                     fixture + " " + run);

@@ -39,7 +39,7 @@ class VtcClsGoldenTest {
     void scoresMatchTheReferenceForEveryK(String fixture) {
         Golden golden = Golden.of(fixture);
         for (int k : golden.ints("vtc.K")) {
-            VtcClsSelection selection = runOnGoldenRows(golden, new VtcCls(k, KeepBudget.count(1)));
+            VtcCls.Score selection = runOnGoldenRows(golden, new VtcCls(k, KeepBudget.count(1)));
             Tolerance.assertClose(fixture + " vtc.scores.k" + k, golden.floats("vtc.scores.k" + k),
                     selection.scores(), 1e-5);
         }
@@ -49,20 +49,20 @@ class VtcClsGoldenTest {
     @MethodSource("settings")
     void keptPatchesAreTheReferenceSelection(String fixture, int k, int u) {
         Golden golden = Golden.of(fixture);
-        VtcClsSelection selection = runOnGoldenRows(golden, new VtcCls(k, KeepBudget.count(u)));
+        VtcCls.Score selection = runOnGoldenRows(golden, new VtcCls(k, KeepBudget.count(u)));
         assertArrayEquals(golden.ints("vtc.by_k.k" + k + ".selected.u" + u), selection.keep(),
                 fixture + " K=" + k + " U=" + u);
     }
 
     /** The ViT loop as the engine runs it, with the golden probabilities in place of its own. */
-    static VtcClsSelection runOnGoldenRows(Golden golden, VtcCls vtc) {
+    static VtcCls.Score runOnGoldenRows(Golden golden, VtcCls vtc) {
         int[] shape = golden.shape("vision.cls_attention");
         int layers = shape[0];
         int heads = shape[1];
         int columns = shape[2];
         float[] rows = golden.floats("vision.cls_attention");
         int grid = (int) Math.round(Math.sqrt(columns - 1));
-        VtcClsSelection selection = vtc.begin(new VisionShape(layers - 2, heads, grid));
+        VtcCls.Score selection = vtc.begin(new VisionShape(layers - 2, heads, grid));
         float[] scratch = new float[columns + 3];
         for (int layer = 0; layer <= layers - 2; layer++) {
             if (!selection.wantsLayer(layer)) {

@@ -33,7 +33,7 @@ class VtcClsTest {
 
     @Test
     void watchesExactlyTheKLayersEndingAtTheFeatureLayer() {
-        VtcClsSelection s = new VtcCls(2, KeepBudget.count(1)).begin(SHAPE);
+        VtcCls.Score s = new VtcCls(2, KeepBudget.count(1)).begin(SHAPE);
         assertFalse(s.wantsLayer(0));
         assertTrue(s.wantsLayer(1));
         assertTrue(s.wantsLayer(2));
@@ -54,20 +54,20 @@ class VtcClsTest {
 
     @Test
     void badOptionsNameTheOption() {
-        PruningOptionException tooFew = assertThrows(PruningOptionException.class,
+        PruningParameterException tooFew = assertThrows(PruningParameterException.class,
                 () -> new VtcCls(0, KeepBudget.count(4)));
-        assertEquals("--layers", tooFew.option());
+        assertEquals("layers", tooFew.parameter());
         // F = 2 leaves layers 0..2: K = 3 is the most there is
         new VtcCls(3, KeepBudget.count(1)).begin(SHAPE);
-        PruningOptionException tooMany = assertThrows(PruningOptionException.class,
+        PruningParameterException tooMany = assertThrows(PruningParameterException.class,
                 () -> new VtcCls(4, KeepBudget.count(1)).begin(SHAPE));
-        assertEquals("--layers", tooMany.option());
-        assertEquals("--keep", assertThrows(PruningOptionException.class, () -> KeepBudget.count(0)).option());
+        assertEquals("layers", tooMany.parameter());
+        assertEquals("keep", assertThrows(PruningParameterException.class, () -> KeepBudget.count(0)).parameter());
     }
 
     @Test
     void aMissingHeadIsReportedInsteadOfAPartialScore() {
-        VtcClsSelection s = new VtcCls(1, KeepBudget.count(1)).begin(SHAPE);
+        VtcCls.Score s = new VtcCls(1, KeepBudget.count(1)).begin(SHAPE);
         s.clsAttention(2, 0, TIED_ROW, 0, TIED_ROW.length);
         IllegalStateException e = assertThrows(IllegalStateException.class, s::keep);
         assertTrue(e.getMessage().contains("layer 2 head 1"), e.getMessage());
@@ -75,7 +75,7 @@ class VtcClsTest {
 
     @Test
     void malformedRowsAreRejected() {
-        VtcClsSelection s = new VtcCls(1, KeepBudget.count(1)).begin(SHAPE);
+        VtcCls.Score s = new VtcCls(1, KeepBudget.count(1)).begin(SHAPE);
         assertThrows(IllegalArgumentException.class, () -> s.clsAttention(1, 0, TIED_ROW, 0, 5));
         assertThrows(IllegalArgumentException.class, () -> s.clsAttention(2, 0, TIED_ROW, 0, 4));
         assertThrows(IndexOutOfBoundsException.class, () -> s.clsAttention(2, 2, TIED_ROW, 0, 5));
@@ -84,12 +84,12 @@ class VtcClsTest {
         assertThrows(IllegalStateException.class, () -> s.clsAttention(2, 0, TIED_ROW, 0, 5));
     }
 
-    private static VtcClsSelection feedTiedRows(int k, int u) {
+    private static VtcCls.Score feedTiedRows(int k, int u) {
         return feed(new VtcCls(k, KeepBudget.count(u)));
     }
 
-    private static VtcClsSelection feed(VtcCls vtc) {
-        VtcClsSelection s = vtc.begin(SHAPE);
+    private static VtcCls.Score feed(VtcCls vtc) {
+        VtcCls.Score s = vtc.begin(SHAPE);
         for (int layer = 0; layer <= SHAPE.featureLayer(); layer++) {
             if (s.wantsLayer(layer)) {
                 for (int head = 0; head < SHAPE.numHeads(); head++) {

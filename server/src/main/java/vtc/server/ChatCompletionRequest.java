@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -14,8 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import vtc.engine.llava.Conversation;
 import vtc.engine.llava.GenerationOptions;
 import vtc.engine.llava.InvalidRequestException;
-import vtc.pruning.PruningMethod;
-import vtc.pruning.PruningOptionException;
+import vtc.pruning.KeepBudget;
+import vtc.pruning.PruningParameterException;
 
 /**
  * A {@code POST /v1/chat/completions} body, read and checked field by field; every problem is an
@@ -23,11 +24,11 @@ import vtc.pruning.PruningOptionException;
  *
  * @param image       the one image's bytes (PNG or JPEG), or null for a text-only chat
  * @param imageParam  where the image was, for error messages ({@code messages[0].content[1]})
- * @param pruning     the request's {@code vtc} field over the server's default, or null for the default
+ * @param pruningMethod the {@code vtc} field's method, or null for the server's (so are its options)
  */
 record ChatCompletionRequest(String model, Conversation conversation, byte[] image, String imageParam,
                              GenerationOptions options, List<String> stop, boolean stream, boolean includeUsage,
-                             PruningMethod pruningMethod, String pruningLayers, String pruningKeep) {
+                             String pruningMethod, Integer pruningLayers, KeepBudget pruningKeep) {
 
     static final int DEFAULT_MAX_TOKENS = 256;
     /** OpenAI's default: sampling at temperature 1 unless the client asks for less, with a fresh seed unless given. */
@@ -82,19 +83,14 @@ record ChatCompletionRequest(String model, Conversation conversation, byte[] ima
                 temperature == null ? DEFAULT_TEMPERATURE : temperature, topP == null ? 1 : topP,
                 seed == null ? ThreadLocalRandom.current().nextLong() : seed, true);
 
-        PruningMethod method = null;
-        String layers = null;
-        String keep = null;
+        String method = null;
+        Integer layers = null;
+        KeepBudget keep = null;
         JsonObject vtc = object(root, "vtc");
         if (vtc != null) {
-            String m = string(vtc, "method", "vtc.method");
-            try {
-                method = m == null ? null : PruningMethod.parse(m);
-            } catch (PruningOptionException e) {
-                throw ApiError.badField("vtc.method", e.getMessage().replaceFirst("^--method: ", ""));
-            }
-            layers = scalar(vtc, "layers", "vtc.layers");
-            keep = scalar(vtc, "keep", "vtc.keep");
+            method = string(vtc, "method", "vtc.method");
+            layers = integer(vtc, "layers", "vtc.layers");
+            keep = keepBudget(vtc);
         }
         return new ChatCompletionRequest(model, messages.conversation, messages.image, messages.imageParam, options,
                 stop, stream != null && stream, includeUsage, method, layers, keep);
@@ -271,16 +267,26 @@ record ChatCompletionRequest(String model, Conversation conversation, byte[] ima
         return e.getAsString();
     }
 
-    /** A number or a string, as text (the pruning options accept both: {@code 64}, {@code "0.25"}). */
-    private static String scalar(JsonObject o, String name, String param) {
-        JsonElement e = o.get(name);
+    /** {@code vtc.keep}: a whole number is a count ({@code 64}), any other number a fraction ({@code 0.25}). */
+    private static KeepBudget keepBudget(JsonObject vtc) {
+        JsonElement e = vtc.get("keep");
         if (e == null || e.isJsonNull()) {
             return null;
         }
-        if (!e.isJsonPrimitive() || e.getAsJsonPrimitive().isBoolean()) {
-            throw ApiError.badField(param, "must be a number");
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+            throw ApiError.badField("vtc.keep", "must be a number: a count (64) or a fraction (0.25)");
         }
-        return e.getAsString();
+        try {
+            BigDecimal value = e.getAsBigDecimal();
+            if (value.stripTrailingZeros().scale() <= 0 && !e.getAsString().contains(".")) {
+                return KeepBudget.count(value.intValueExact());
+            }
+            return KeepBudget.fraction(value.doubleValue());
+        } catch (ArithmeticException ex) {
+            throw ApiError.badField("vtc.keep", "is out of range: " + e.getAsString());
+        } catch (PruningParameterException ex) {
+            throw ApiError.badField("vtc.keep", ex.getMessage().replaceFirst("^keep: ", ""));
+        }
     }
 
     private static Double number(JsonObject o, String name) {
@@ -295,28 +301,36 @@ record ChatCompletionRequest(String model, Conversation conversation, byte[] ima
     }
 
     private static Long wholeNumber(JsonObject o, String name) {
+        return wholeNumber(o, name, name);
+    }
+
+    private static Long wholeNumber(JsonObject o, String name, String param) {
         JsonElement e = o.get(name);
         if (e == null || e.isJsonNull()) {
             return null;
         }
         JsonPrimitive p = e.isJsonPrimitive() ? e.getAsJsonPrimitive() : null;
         if (p == null || !p.isNumber()) {
-            throw ApiError.badField(name, "must be an integer");
+            throw ApiError.badField(param, "must be an integer");
         }
         try {
             return p.getAsBigDecimal().longValueExact();
         } catch (ArithmeticException ex) {
-            throw ApiError.badField(name, "must be an integer, got " + p.getAsString());
+            throw ApiError.badField(param, "must be an integer, got " + p.getAsString());
         }
     }
 
     private static Integer integer(JsonObject o, String name) {
-        Long v = wholeNumber(o, name);
+        return integer(o, name, name);
+    }
+
+    private static Integer integer(JsonObject o, String name, String param) {
+        Long v = wholeNumber(o, name, param);
         if (v == null) {
             return null;
         }
         if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw ApiError.badField(name, "is out of range: " + v);
+            throw ApiError.badField(param, "is out of range: " + v);
         }
         return v.intValue();
     }

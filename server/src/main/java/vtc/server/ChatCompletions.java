@@ -2,35 +2,39 @@ package vtc.server;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import vtc.engine.llava.InvalidRequestException;
+import vtc.engine.prune.TokenSelector;
 import vtc.engine.stop.GenerationStoppedException;
 import vtc.engine.stop.StopReason;
 import vtc.loaders.Llava;
 import vtc.loaders.LoadException;
-import vtc.pruning.PruningMethod;
-import vtc.pruning.PruningOptionException;
+import vtc.pruning.PruningParameterException;
 
 /**
- * {@code POST /v1/chat/completions}: check the request, wait for a generation slot, generate, and
- * answer with one JSON object or with server-sent events (one chunk per piece of text, then the
- * finish reason, optionally the usage, then {@code data: [DONE]}).
+ * {@code POST /v1/chat/completions}: check the request, queue its generation in the
+ * {@link GenerationSlots}, and answer with one JSON object or with server-sent events (one chunk
+ * per piece of text, then the finish reason, optionally the usage, then {@code data: [DONE]}).
  *
- * <p>A streaming client that goes away is noticed at the next write, which fails: the handler
- * interrupts its own thread, the library stops at its next stop point (before the next token),
- * and the slot is free for the next request. A non-streaming client's departure is only noticed
- * when the answer is written.
+ * <p>The generation hands its text to the exchange's thread through a queue, and only that thread
+ * writes to the client: a slow client never holds up the model (whose decode steps are shared by
+ * every request). When a write fails, the client has gone: the exchange cancels the generation,
+ * which leaves the decode batch at the next step. A non-streaming client's departure is only
+ * noticed when the answer is written.
  */
 final class ChatCompletions {
 
@@ -54,34 +58,29 @@ final class ChatCompletions {
                     "model: the model \"" + request.model() + "\" does not exist; this server serves \""
                             + settings.modelId() + "\"");
         }
-        PruningChoice choice = settings.pruning().overriddenBy(request.pruningMethod(), request.pruningLayers(),
-                request.pruningKeep());
-        PruningMethod.Plan plan = plan(choice, request.options().seed());
+        PruningChoice choice;
+        TokenSelector selector;
+        try {
+            choice = settings.pruning().overriddenBy(request.pruningMethod(), request.pruningLayers(),
+                    request.pruningKeep());
+            selector = request.image() == null ? null : choice.selector(request.options().seed());
+        } catch (PruningParameterException e) {
+            throw pruningError(e);
+        }
         Path imageFile = null;
         try {
             if (request.image() != null) {
                 imageFile = Files.createTempFile("vtc-request-", ".image");
                 Files.write(imageFile, request.image());
             }
-            Llava.Request generation = Llava.Request.of(request.conversation())
+            Generation generation = new Generation(Llava.Request.of(request.conversation())
                     .withImage(imageFile)
                     .withTemplate(settings.template())
-                    .withVisualSelector(request.image() == null ? null : plan.visual())
-                    .withDecoderSelector(request.image() == null ? null : plan.decoderOrNull())
+                    .withSelector(selector)
                     .withOptions(request.options())
                     .withStop(request.stop())
-                    .withTimeout(settings.timeout());
-            Path image = imageFile;
-            Future<?> running = slots.submit(() -> {
-                metrics.inFlight.incrementAndGet();
-                try {
-                    run(exchange, request, generation, choice, image, arrival);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                } finally {
-                    metrics.inFlight.decrementAndGet();
-                }
-            });
+                    .withTimeout(settings.timeout()));
+            Future<Llava.Result> running = slots.submit(generation);
             if (running == null) {
                 metrics.count(ServerMetrics.Outcome.REJECTED);
                 exchange.getResponseHeaders().set("Retry-After", "1");
@@ -90,7 +89,12 @@ final class ChatCompletions {
                                 + settings.queue() + " are waiting; retry later").toJson());
                 return;
             }
-            awaitGeneration(running);
+            Answer answer = new Answer(exchange, request, choice, imageFile, arrival);
+            if (request.stream()) {
+                answer.stream(generation, running);
+            } else {
+                answer.whole(running);
+            }
         } finally {
             if (imageFile != null) {
                 Files.deleteIfExists(imageFile);
@@ -98,158 +102,211 @@ final class ChatCompletions {
         }
     }
 
-    /** Waits for the generation thread; its errors become this exchange's errors. */
-    private static void awaitGeneration(Future<?> running) throws IOException {
-        try {
-            running.get();
-        } catch (InterruptedException e) {
-            running.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new ApiError(503, "server_error", null, "shutting_down", "the server is shutting down");
-        } catch (CancellationException e) {
-            throw new ApiError(503, "server_error", null, "shutting_down", "the server is shutting down");
-        } catch (ExecutionException e) {
-            switch (e.getCause()) {
-                case ApiError error -> throw error;
-                case UncheckedIOException io -> throw io.getCause();
-                case RuntimeException other -> throw other;
-                case Error error -> throw error;
-                default -> throw new IllegalStateException(e.getCause());
+    private static ApiError pruningError(PruningParameterException e) {
+        return ApiError.badField("vtc." + e.parameter(), e.getMessage().replaceFirst("^" + e.parameter() + ": ", ""));
+    }
+
+    /** One request's generation, run on a slot's thread; its text goes into {@link #pieces} as it becomes final. */
+    private final class Generation implements Callable<Llava.Result> {
+
+        /** Marks the end of {@link #pieces} (compared by identity). */
+        static final String END = new String("end of generation");
+
+        final Llava.Request request;
+        final BlockingQueue<String> pieces = new LinkedBlockingQueue<>();
+        volatile long firstPieceNanos;
+        volatile boolean clientGone;
+
+        Generation(Llava.Request request) {
+            this.request = request;
+        }
+
+        @Override
+        public Llava.Result call() {
+            metrics.inFlight.incrementAndGet();
+            try {
+                return llava.generate(request, piece -> {
+                    if (firstPieceNanos == 0) {
+                        firstPieceNanos = System.nanoTime();
+                    }
+                    pieces.add(piece);
+                });
+            } catch (GenerationStoppedException e) {
+                if (clientGone) {
+                    metrics.abandonedTokens.add(e.generatedIds().length);
+                }
+                throw e;
+            } finally {
+                metrics.inFlight.decrementAndGet();
+                pieces.add(END);
             }
         }
     }
 
-    private PruningMethod.Plan plan(PruningChoice choice, long seed) {
-        PruningMethod.Plan plan;
-        try {
-            plan = choice.plan(seed);
-        } catch (PruningOptionException e) {
-            String param = "vtc." + e.option().replaceFirst("^--", "");
-            throw ApiError.badField(param, e.getMessage().replaceFirst("^" + e.option() + ": ", ""));
-        }
-        int decoderLayers = llava.config().text().numHiddenLayers();
-        plan.decoder().ifPresent(fastv -> {
-            if (fastv.layer() < 1 || fastv.layer() >= decoderLayers) {
-                throw ApiError.badField("vtc.layers", "FastV's K must be in [1, " + (decoderLayers - 1) + "], got "
-                        + fastv.layer());
-            }
-        });
-        return plan;
-    }
+    /** Writes one request's answer; runs on the exchange's thread. */
+    private final class Answer {
 
-    private void run(HttpExchange exchange, ChatCompletionRequest request, Llava.Request generation,
-                     PruningChoice choice, Path imageFile, long arrival) throws IOException {
-        String id = "chatcmpl-" + UUID.randomUUID();
-        long created = System.currentTimeMillis() / 1000;
-        EventStream events = request.stream() ? new EventStream(exchange, id, created, settings.modelId()) : null;
-        long[] firstText = {0};
-        Llava.Result result;
-        try {
-            result = llava.generate(generation, text -> {
-                if (firstText[0] == 0) {
-                    firstText[0] = System.nanoTime();
-                }
-                if (events != null) {
-                    events.content(text);
-                }
-            });
-        } catch (InvalidRequestException e) {
-            throw new ApiError(400, "invalid_request_error", paramOf(e.getMessage()), null, e.getMessage());
-        } catch (LoadException e) {
-            String message = e.getMessage().replace(String.valueOf(imageFile), request.imageParam());
-            throw ApiError.badField(request.imageParam() + ".image_url.url", message
-                    .replaceFirst("^" + java.util.regex.Pattern.quote(request.imageParam()) + ":? ?", ""));
-        } catch (GenerationStoppedException e) {
-            if (events != null && events.gone()) {
-                Thread.interrupted(); // our own interrupt, raised when the write failed
+        private final HttpExchange exchange;
+        private final ChatCompletionRequest request;
+        private final PruningChoice choice;
+        private final Path imageFile;
+        private final long arrival;
+        private final String id = "chatcmpl-" + UUID.randomUUID();
+        private final long created = System.currentTimeMillis() / 1000;
+
+        Answer(HttpExchange exchange, ChatCompletionRequest request, PruningChoice choice, Path imageFile,
+               long arrival) {
+            this.exchange = exchange;
+            this.request = request;
+            this.choice = choice;
+            this.imageFile = imageFile;
+            this.arrival = arrival;
+        }
+
+        void whole(Future<Llava.Result> running) throws IOException {
+            Llava.Result result = outcome(running, 0);
+            JsonObject message = new JsonObject();
+            message.addProperty("role", "assistant");
+            message.addProperty("content", result.text());
+            JsonObject choiceJson = new JsonObject();
+            choiceJson.addProperty("index", 0);
+            choiceJson.add("message", message);
+            choiceJson.addProperty("finish_reason", finishReason(result));
+            JsonArray choices = new JsonArray();
+            choices.add(choiceJson);
+            JsonObject body = new JsonObject();
+            body.addProperty("id", id);
+            body.addProperty("object", "chat.completion");
+            body.addProperty("created", created);
+            body.addProperty("model", settings.modelId());
+            body.add("choices", choices);
+            body.add("usage", usage(result));
+            body.add("vtc", report(result));
+            try {
+                ChatServer.sendJson(exchange, 200, body);
+                metrics.count(ServerMetrics.Outcome.OK);
+            } catch (IOException e) {
                 metrics.count(ServerMetrics.Outcome.DISCONNECTED);
-                metrics.abandonedTokens.add(e.generatedIds().length);
-                return;
             }
-            if (e.reason() == StopReason.INTERRUPTED) {
-                metrics.count(ServerMetrics.Outcome.ERROR);
-                return;
-            }
-            metrics.count(ServerMetrics.Outcome.TIMEOUT);
-            ApiError timeout = new ApiError(504, "server_error", null, "timeout", "the request ran longer than the "
-                    + "server's limit of " + settings.timeout().toMillis() / 1000.0 + " s and was stopped");
-            if (events != null && events.started()) {
-                events.error(timeout);
-            } else {
-                ChatServer.sendJson(exchange, 504, timeout.toJson());
-            }
-            return;
         }
-        Llava.StageTimings t = result.timings();
-        int generated = result.generatedIds().length;
-        int promptTokens = result.inputIds().length - (request.image() == null ? 0 : 1) + result.keptIndices().length;
-        metrics.tokens(promptTokens, generated);
-        metrics.timeToFirstToken.observe(((firstText[0] == 0 ? System.nanoTime() : firstText[0]) - arrival) / 1e9);
-        if (generated > 1) {
-            metrics.tokenLatency.observe(t.decodeMs() / 1e3 / (generated - 1));
-        }
-        String finish = result.finishReason() == Llava.FinishReason.STOP ? "stop" : "length";
-        JsonObject usage = usage(promptTokens, generated);
-        JsonObject vtc = report(choice, request, result);
-        try {
-            if (events != null) {
-                events.finish(finish, request.includeUsage() ? usage : null, vtc);
-                if (events.gone()) {
-                    Thread.interrupted();
-                    metrics.count(ServerMetrics.Outcome.DISCONNECTED);
+
+        void stream(Generation generation, Future<Llava.Result> running) throws IOException {
+            EventStream events = new EventStream(exchange, id, created, settings.modelId());
+            try {
+                for (String piece; (piece = generation.pieces.take()) != Generation.END; ) {
+                    events.content(piece);
+                }
+                Llava.Result result;
+                try {
+                    result = outcome(running, generation.firstPieceNanos);
+                } catch (ApiError e) {
+                    if (!events.started()) {
+                        throw e;
+                    }
+                    events.error(e);
                     return;
                 }
-            } else {
-                JsonObject message = new JsonObject();
-                message.addProperty("role", "assistant");
-                message.addProperty("content", result.text());
-                JsonObject choiceJson = new JsonObject();
-                choiceJson.addProperty("index", 0);
-                choiceJson.add("message", message);
-                choiceJson.addProperty("finish_reason", finish);
-                JsonArray choices = new JsonArray();
-                choices.add(choiceJson);
-                JsonObject body = new JsonObject();
-                body.addProperty("id", id);
-                body.addProperty("object", "chat.completion");
-                body.addProperty("created", created);
-                body.addProperty("model", settings.modelId());
-                body.add("choices", choices);
-                body.add("usage", usage);
-                body.add("vtc", vtc);
-                ChatServer.sendJson(exchange, 200, body);
+                events.finish(finishReason(result), request.includeUsage() ? usage(result) : null, report(result));
+                metrics.count(ServerMetrics.Outcome.OK);
+            } catch (IOException e) {
+                generation.clientGone = true;
+                running.cancel(true);
+                metrics.count(ServerMetrics.Outcome.DISCONNECTED);
+            } catch (InterruptedException e) {
+                running.cancel(true);
+                Thread.currentThread().interrupt();
             }
-            metrics.count(ServerMetrics.Outcome.OK);
-        } catch (IOException e) {
-            metrics.count(ServerMetrics.Outcome.DISCONNECTED);
         }
+
+        /** The generation's result with its metrics recorded, or its failure as this request's error. */
+        private Llava.Result outcome(Future<Llava.Result> running, long firstPieceNanos) {
+            Llava.Result result;
+            try {
+                result = running.get();
+            } catch (InterruptedException e) {
+                running.cancel(true);
+                Thread.currentThread().interrupt();
+                throw shuttingDown();
+            } catch (CancellationException e) {
+                throw shuttingDown();
+            } catch (ExecutionException e) {
+                throw failure(e.getCause());
+            }
+            int generated = result.generatedIds().length;
+            metrics.tokens(promptTokens(result), generated);
+            long first = firstPieceNanos != 0 ? firstPieceNanos : System.nanoTime();
+            metrics.timeToFirstToken.observe((first - arrival) / 1e9);
+            if (generated > 1) {
+                metrics.tokenLatency.observe(result.timings().decodeMs() / 1e3 / (generated - 1));
+            }
+            return result;
+        }
+
+        /** What a failed generation means for the client. */
+        private RuntimeException failure(Throwable cause) {
+            return switch (cause) {
+                case PruningParameterException e -> pruningError(e);
+                case InvalidRequestException e -> new ApiError(400, "invalid_request_error", paramOf(e.getMessage()),
+                        null, e.getMessage());
+                case LoadException e -> ApiError.badField(request.imageParam() + ".image_url.url",
+                        e.getMessage().replace(String.valueOf(imageFile) + ": ", "").replace(String.valueOf(imageFile), "the image"));
+                case GenerationStoppedException e when e.reason() == StopReason.DEADLINE -> {
+                    metrics.count(ServerMetrics.Outcome.TIMEOUT);
+                    yield new ApiError(504, "server_error", null, "timeout", "the request ran longer than the "
+                            + "server's limit of " + settings.timeout().toMillis() / 1000.0 + " s and was stopped");
+                }
+                case GenerationStoppedException e -> shuttingDown();
+                case RuntimeException e -> e;
+                case Error e -> throw e;
+                default -> new IllegalStateException(cause);
+            };
+        }
+
+        private static ApiError shuttingDown() {
+            return new ApiError(503, "server_error", null, "shutting_down", "the server is shutting down");
+        }
+
+        /** Prompt tokens as the decoder saw them: the text ids without the placeholder, plus the image rows. */
+        private int promptTokens(Llava.Result result) {
+            return result.inputIds().length - (request.image() == null ? 0 : 1) + result.imageRows();
+        }
+
+        private JsonObject usage(Llava.Result result) {
+            int prompt = promptTokens(result);
+            int completion = result.generatedIds().length;
+            JsonObject usage = new JsonObject();
+            usage.addProperty("prompt_tokens", prompt);
+            usage.addProperty("completion_tokens", completion);
+            usage.addProperty("total_tokens", prompt + completion);
+            return usage;
+        }
+
+        /** The {@code vtc} extension of the answer: the pruning applied and where the time went. */
+        private JsonObject report(Llava.Result result) {
+            JsonObject vtc = new JsonObject();
+            vtc.addProperty("method", request.image() == null ? "none" : choice.method());
+            vtc.addProperty("image_tokens", result.imageTokens());
+            vtc.addProperty("kept_tokens", result.keptIndices().length);
+            vtc.addProperty("image_rows", result.imageRows());
+            JsonObject ms = new JsonObject();
+            result.timings().byStage().forEach(ms::addProperty);
+            ms.addProperty("first_token", result.timings().firstTokenMs());
+            vtc.add("timings_ms", ms);
+            return vtc;
+        }
+    }
+
+    private static String finishReason(Llava.Result result) {
+        return result.finishReason() == Llava.FinishReason.STOP ? "stop" : "length";
     }
 
     /** Which request field an engine refusal is about. */
     private static String paramOf(String message) {
         String m = message.toLowerCase(Locale.ROOT);
-        return m.contains("new tokens") ? "max_tokens" : "messages";
-    }
-
-    private static JsonObject usage(int prompt, int completion) {
-        JsonObject usage = new JsonObject();
-        usage.addProperty("prompt_tokens", prompt);
-        usage.addProperty("completion_tokens", completion);
-        usage.addProperty("total_tokens", prompt + completion);
-        return usage;
-    }
-
-    /** The {@code vtc} extension of the answer: the pruning applied and where the time went. */
-    private static JsonObject report(PruningChoice choice, ChatCompletionRequest request, Llava.Result result) {
-        JsonObject vtc = new JsonObject();
-        vtc.addProperty("method", request.image() == null ? "none" : choice.method().cliName());
-        vtc.addProperty("image_tokens", result.imageTokens());
-        vtc.addProperty("kept_tokens", result.keptIndices().length);
-        JsonObject ms = new JsonObject();
-        result.timings().byStage().forEach(ms::addProperty);
-        ms.addProperty("first_token", result.timings().firstTokenMs());
-        vtc.add("timings_ms", ms);
-        return vtc;
+        if (m.contains("new tokens")) {
+            return "max_tokens";
+        }
+        return m.contains("decoder layer") ? "vtc.layers" : "messages";
     }
 
     /**
@@ -263,7 +320,6 @@ final class ChatCompletions {
         private final long created;
         private final String model;
         private OutputStream out;
-        private boolean gone;
 
         EventStream(HttpExchange exchange, String id, long created, String model) {
             this.exchange = exchange;
@@ -276,12 +332,7 @@ final class ChatCompletions {
             return out != null;
         }
 
-        /** Whether a write failed: the client has gone away. */
-        boolean gone() {
-            return gone;
-        }
-
-        void content(String text) {
+        void content(String text) throws IOException {
             JsonObject delta = new JsonObject();
             if (!started()) {
                 delta.addProperty("role", "assistant");
@@ -290,12 +341,9 @@ final class ChatCompletions {
             send(chunk(delta, null));
         }
 
-        void finish(String reason, JsonObject usage, JsonObject vtc) {
+        void finish(String reason, JsonObject usage, JsonObject vtc) throws IOException {
             if (!started()) {
-                JsonObject delta = new JsonObject();
-                delta.addProperty("role", "assistant");
-                delta.addProperty("content", "");
-                send(chunk(delta, null));
+                content("");
             }
             JsonObject last = chunk(new JsonObject(), reason);
             last.add("vtc", vtc);
@@ -308,7 +356,7 @@ final class ChatCompletions {
             write("data: [DONE]\n\n");
         }
 
-        void error(ApiError error) {
+        void error(ApiError error) throws IOException {
             send(error.toJson());
             write("data: [DONE]\n\n");
         }
@@ -324,36 +372,27 @@ final class ChatCompletions {
                 JsonObject choice = new JsonObject();
                 choice.addProperty("index", 0);
                 choice.add("delta", delta);
-                choice.add("finish_reason", finishReason == null ? null
-                        : new com.google.gson.JsonPrimitive(finishReason));
+                choice.add("finish_reason", finishReason == null ? null : new JsonPrimitive(finishReason));
                 choices.add(choice);
             }
             c.add("choices", choices);
             return c;
         }
 
-        private void send(JsonObject event) {
+        private void send(JsonObject event) throws IOException {
             write("data: " + event + "\n\n");
         }
 
-        /** Writes and flushes one event; when that fails, interrupts the generation (see the class comment). */
-        private void write(String text) {
-            if (gone) {
-                return;
+        /** Writes and flushes one event; an IOException means the client has gone. */
+        private void write(String text) throws IOException {
+            if (out == null) {
+                exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+                exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+                exchange.sendResponseHeaders(200, 0);
+                out = exchange.getResponseBody();
             }
-            try {
-                if (out == null) {
-                    exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-                    exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-                    exchange.sendResponseHeaders(200, 0);
-                    out = exchange.getResponseBody();
-                }
-                out.write(text.getBytes(StandardCharsets.UTF_8));
-                out.flush();
-            } catch (IOException e) {
-                gone = true;
-                Thread.currentThread().interrupt();
-            }
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.flush();
         }
     }
 }

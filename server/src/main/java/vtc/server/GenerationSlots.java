@@ -2,6 +2,7 @@ package vtc.server;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -31,7 +32,7 @@ final class GenerationSlots implements AutoCloseable {
     }
 
     /** Queues {@code work}; null if the line is full. */
-    Future<?> submit(Runnable work) {
+    <T> Future<T> submit(Callable<T> work) {
         try {
             return pool.submit(work);
         } catch (RejectedExecutionException e) {

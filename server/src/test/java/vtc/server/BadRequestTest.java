@@ -98,13 +98,13 @@ class BadRequestTest {
                         400, "messages[0].content[0].image_url.url", "not valid base64"),
                 Arguments.of("image bytes not PNG or JPEG", user("[" + imagePart("data:image/png;base64,"
                                 + Base64.getEncoder().encodeToString("plain text, not an image".getBytes())) + "]"),
-                        400, "messages[0].content[0].image_url.url", "not a PNG or JPEG image"),
+                        400, "messages[0].content[0].image_url.url", "not an image format this engine reads"),
                 Arguments.of("image in an assistant message", "{\"messages\":[{\"role\":\"assistant\",\"content\":["
                                 + imagePart(image) + "]},{\"role\":\"user\",\"content\":\"a\"}]}", 400,
                         "messages[0].content[0]", "only a user message can hold an image"),
                 Arguments.of("unknown pruning method",
                         "{\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],\"vtc\":{\"method\":\"magic\"}}", 400,
-                        "vtc.method", "vtc.method: unknown method \"magic\"; expected one of vtc-cls, fastv, random, uniform, none"),
+                        "vtc.method", "vtc.method: unknown method \"magic\"; expected one of vtc-cls, fastv, prumerge, prumerge+, random, uniform, none"),
                 Arguments.of("keep budget below one",
                         "{\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],\"vtc\":{\"method\":\"vtc-cls\",\"keep\":0}}", 400,
                         "vtc.keep", "vtc.keep: U must be at least 1, got 0"),

@@ -31,7 +31,7 @@ import vtc.engine.llava.Conversation.Message;
 import vtc.engine.llava.Conversation.Role;
 import vtc.engine.llava.GenerationOptions;
 import vtc.loaders.Llava;
-import vtc.pruning.PruningMethod;
+import vtc.pruning.KeepBudget;
 
 /**
  * The server through a real OpenAI client (LangChain4j's OpenAI module, over HTTP on loopback):
@@ -41,7 +41,7 @@ class OpenAiClientTest {
 
     private static final int MAX_TOKENS = 12;
     private static final String KEY = "test-key";
-    private static final PruningChoice DEFAULT_PRUNING = new PruningChoice(PruningMethod.VTC_CLS, "3", "16");
+    private static final PruningChoice DEFAULT_PRUNING = new PruningChoice("vtc-cls", 3, KeepBudget.count(16));
     private static TinyModelServer tiny;
 
     @BeforeAll
@@ -63,8 +63,7 @@ class OpenAiClientTest {
     private static Llava.Result library(Conversation conversation, boolean image) {
         Llava.Request request = Llava.Request.of(conversation).withOptions(GenerationOptions.greedy(MAX_TOKENS));
         if (image) {
-            PruningMethod.Plan plan = DEFAULT_PRUNING.plan(0);
-            request = request.withImage(TinyModelServer.IMAGE).withVisualSelector(plan.visual());
+            request = request.withImage(TinyModelServer.IMAGE).withSelector(DEFAULT_PRUNING.selector(0));
         }
         return tiny.llava.generate(request, null);
     }

@@ -37,6 +37,8 @@ final class AnalyzeCommand implements Command {
                 tokens as round(U·N/576)) and the Spearman rank correlation over all N tokens.
 
                   --out FILE.png         default cls-llm-agreement.png
+                  --exif-transpose       turn the image upright by its EXIF orientation, as transformers'
+                                         load_image does (default off, as in the original LLaVA)
                   --preprocess pad|crop  default: the checkpoint's image_aspect_ratio
                   --template T           llava-hf (default) | vicuna_v1
                   --threads N            kernel threads
@@ -52,17 +54,18 @@ final class AnalyzeCommand implements Command {
 
     @Override
     public Set<String> flagOptions() {
-        return Set.of();
+        return Set.of(InputArguments.EXIF_TRANSPOSE);
     }
 
     @Override
     public int run(CommandLine line, Terminal terminal) {
         line.positionals(0, "no positional arguments");
-        Path image = Path.of(line.required("image"));
-        String prompt = line.required("prompt");
+        Path image = InputArguments.image(line.required("image"), name());
+        String prompt = InputArguments.question(line.required("prompt"), line.value("template", "llava-hf"), name());
         Path out = Path.of(line.value("out", "cls-llm-agreement.png"));
+        PictureFile.checkFormat(out);
         try (Llava llava = ModelArguments.load(line, terminal)) {
-            Llava.Request request = Llava.Request.of(image, prompt).withPreprocess(ModelArguments.preprocess(line))
+            Llava.Request request = InputArguments.request(llava, image, prompt, ModelArguments.preprocess(line), line)
                     .withTemplate(GenerateCommand.template(line));
             ImportanceSignals signals = ImportanceSignals.measure(llava.model(), llava.pixels(request).chw(),
                     llava.promptIds(request), ClsLlmAgreement.MAX_CLS_LAYERS);
@@ -80,7 +83,7 @@ final class AnalyzeCommand implements Command {
             }
             terminal.out().printf("%nSpearman correlation (all %d tokens):%n", n);
             terminal.out().print(table(points, maxK, layers, keeps[0], true));
-            PngFile.write(AgreementPlot.draw(points, maxK, keeps, layers), out);
+            PictureFile.write(AgreementPlot.draw(points, maxK, keeps, layers), out);
             terminal.out().printf("%nwrote %s%n", out);
         }
         return Main.OK;

@@ -1,6 +1,5 @@
 package vtc.tools;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,10 +7,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import vtc.engine.llava.GenerationOptions;
+import vtc.engine.prune.TokenSelector;
 import vtc.loaders.Llava;
 import vtc.loaders.image.PreprocessMode;
 import vtc.loaders.image.RgbImage;
-import vtc.pruning.PruningMethod;
 
 /**
  * {@code vtc bench}: the paper's efficiency table on this machine. For each keep budget, the
@@ -34,30 +33,40 @@ final class BenchCommand implements Command {
     @Override
     public String help() {
         return """
-                usage: vtc bench --model DIR [--keep 576,256,128,64] [--method vtc-cls] [--runs N] [--json]
+                usage: vtc bench --model DIR [--keep 576,256,128,64] [--method vtc-cls] [--runs N] [--output md|csv|json]
 
-                  --keep LIST           keep budgets to time (counts or fractions; a count above N keeps all)
-                  --method M            vtc-cls (default) | fastv | random | uniform
+                  --keep LIST           keep budgets to time (counts or fractions; a count above N keeps all;
+                                        for prumerge+ the official presets 64, 128, other)
+                  --method M            vtc-cls (default) | fastv | prumerge | prumerge+ | random | uniform
                   --layers K            the method's K (default: 3 for vtc-cls, 2 for fastv)
-                  --runs N              timed runs per setting, averaged (default 3; each setting has one
-                                        untimed warm-up run first)
+                  --top T --stride S    prumerge+ with its own T and s: one setting instead of the --keep list
+                  --warmup N            untimed rounds over every setting before timing (default 1)
+                  --runs N              timed runs per setting (default 5)
                   --max-new-tokens N    tokens generated per run, end-of-sequence ignored (default 32)
                   --image FILE          default: a synthetic image (colour gradients and shapes) of the model's
                                         input size, so the benchmark needs no file
                   --prompt TEXT         the question (default "Describe the picture in detail.")
                   --prompt-tokens N     lengthen the question by repeating it until it has at least N tokens
+                  --exif-transpose      turn --image upright by its EXIF orientation, as transformers'
+                                        load_image does (default off, as in the original LLaVA)
                   --preprocess pad|crop, --threads N, --seed S
-                  --json                one JSON object instead of the table
+                  --output FORMAT       table (default), md (Markdown table), csv (median, min, max, mean, stddev of
+                                        every figure) or json; --json is --output json
+                """ + ModelArguments.WEIGHT_HELP + """
 
-                Time to first token = preprocess + vision + prune + prefill; decode speed counts the tokens after
-                the first. Speedups are relative to the same model with no pruning, measured in the same run.
+                Method: the warm-up rounds run every setting untimed (JIT, caches, page cache); then each of the
+                N repetitions runs every setting once, the order rotated by one setting per repetition, so no
+                setting always runs first or after the same neighbour. Each figure is the median over the N runs
+                with its min–max range; differences inside the ranges are noise. Time to first token = preprocess
+                + vision + prune + prefill; decode speed counts the tokens after the first. Speedups are taken per
+                repetition against the unpruned model (baseline time / setting time), then summarized.
                 """;
     }
 
     @Override
     public Set<String> valuedOptions() {
-        Set<String> names = new HashSet<>(Set.of("image", "prompt", "prompt-tokens", "runs", "max-new-tokens",
-                "preprocess"));
+        Set<String> names = new HashSet<>(Set.of("image", "prompt", "prompt-tokens", "runs", "warmup", "max-new-tokens",
+                "preprocess", "output"));
         names.addAll(ModelArguments.OPTIONS);
         names.addAll(PruningArguments.OPTIONS);
         return names;
@@ -65,49 +74,95 @@ final class BenchCommand implements Command {
 
     @Override
     public Set<String> flagOptions() {
-        return Set.of("json");
-    }
-
-    /** Mean stage timings of one setting. */
-    private record Row(String label, int kept, int imageTokens, Llava.StageTimings mean, double tokensPerSecond) {
+        return Set.of("json", InputArguments.EXIF_TRANSPOSE);
     }
 
     @Override
     public int run(CommandLine line, Terminal terminal) {
         line.positionals(0, "no positional arguments");
-        int runs = line.integer("runs", 3, 1);
+        int runs = line.integer("runs", 5, 1);
+        int warmUps = line.integer("warmup", 1, 0);
+        String format = outputFormat(line);
         GenerationOptions options = new GenerationOptions(line.integer("max-new-tokens", 32, 1), 0, 1, 0, false);
-        List<String> keeps = List.of(line.value("keep", "576,256,128,64").split(","));
-        List<PruningMethod.Plan> plans = new ArrayList<>();
-        for (String keep : keeps) {
-            plans.add(PruningArguments.plan(line, "vtc-cls", keep.strip()));
+        PruningArguments.Method method = PruningArguments.method(line, "vtc-cls");
+        List<String> labels = new ArrayList<>();
+        List<TokenSelector> selectors = new ArrayList<>();
+        if (method.takes("keep") && line.value("top") == null) {
+            for (String keep : line.value("keep", "576,256,128,64").split(",")) {
+                selectors.add(PruningArguments.selector(line, "vtc-cls", keep.strip()));
+                labels.add(method.cliName + " U=" + keep.strip());
+            }
+        } else {
+            TokenSelector selector = PruningArguments.selector(line, "vtc-cls");
+            selectors.add(selector);
+            labels.add(selector.toString());
         }
-        PruningMethod.Plan none = PruningMethod.NONE.plan(null, null, 0);
         try (Llava llava = ModelArguments.load(line, terminal)) {
             Llava.Request base = request(llava, line).withOptions(options);
-            List<Row> rows = new ArrayList<>();
-            rows.add(time(llava, PruningArguments.apply(none, llava, base), "none", runs, terminal));
-            for (int i = 0; i < plans.size(); i++) {
-                String label = plans.get(i).method().cliName() + " U=" + keeps.get(i).strip();
-                rows.add(time(llava, PruningArguments.apply(plans.get(i), llava, base), label, runs, terminal));
+            List<InterleavedRuns.Setting> settings = new ArrayList<>();
+            settings.add(new InterleavedRuns.Setting("none", base));
+            for (int i = 0; i < selectors.size(); i++) {
+                settings.add(new InterleavedRuns.Setting(labels.get(i), base.withSelector(selectors.get(i))));
             }
+            List<List<Llava.Result>> results = InterleavedRuns.run(llava, settings, warmUps, runs, terminal);
+            BenchReport report = BenchReport.of(settings.stream().map(InterleavedRuns.Setting::label).toList(), results,
+                    warmUps);
             int promptTokens = llava.promptIds(base).length - 1;
-            if (line.flag("json")) {
-                terminal.out().println(RunReport.toJson(json(rows, runs, promptTokens, options.maxNewTokens())));
-            } else {
-                terminal.out().printf("%d runs per setting, %d text tokens + image, %d new tokens, %d threads%n",
-                        runs, promptTokens, options.maxNewTokens(), ModelArguments.threads(line));
-                terminal.out().print(table(rows));
+            String setup = String.format("%d text tokens + image, %d new tokens, %d threads, load average %s",
+                    promptTokens, options.maxNewTokens(), ModelArguments.threads(line), loadAverage());
+            switch (format) {
+                case "json" -> {
+                    JsonObject json = report.json();
+                    json.addProperty("prompt_text_tokens", promptTokens);
+                    json.addProperty("new_tokens", options.maxNewTokens());
+                    json.addProperty("threads", ModelArguments.threads(line));
+                    json.addProperty("load_average", loadAverage());
+                    terminal.out().println(RunReport.toJson(json));
+                }
+                case "csv" -> terminal.out().print(report.csv());
+                case "md" -> {
+                    terminal.out().println(setup + "; " + report.method() + ".");
+                    terminal.out().println();
+                    terminal.out().print(report.markdown());
+                }
+                default -> {
+                    terminal.out().println(setup);
+                    terminal.out().println(report.method());
+                    terminal.out().print(report.text());
+                }
             }
         }
         return Main.OK;
+    }
+
+    /** {@code --output table|md|csv|json}, with {@code --json} as a synonym of json. */
+    private static String outputFormat(CommandLine line) {
+        String format = line.value("output", line.flag("json") ? "json" : "table");
+        if (!Set.of("table", "md", "csv", "json").contains(format)) {
+            throw new UsageException("bench: --output must be table, md, csv or json, got \"" + format + "\"");
+        }
+        if (line.flag("json") && !format.equals("json")) {
+            throw new UsageException("bench: --json contradicts --output " + format);
+        }
+        return format;
+    }
+
+    /** The 1, 5 and 15 minute load averages (Linux), so a reader can tell a busy machine's figures. */
+    static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return String.format(java.util.Locale.ROOT, "%.2f",
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
     }
 
     private static Llava.Request request(Llava llava, CommandLine line) {
         String question = question(llava, line);
         PreprocessMode mode = ModelArguments.preprocess(line);
         if (line.value("image") != null) {
-            return Llava.Request.of(Path.of(line.value("image")), question).withPreprocess(mode);
+            return InputArguments.request(llava, InputArguments.image(line.value("image"), "bench"), question, mode, line);
         }
         RgbImage synthetic = syntheticImage(llava.preprocessor().size());
         return Llava.Request.of(llava.preprocessor().preprocess(synthetic, mode == null ? llava.defaultPreprocess() : mode),
@@ -116,7 +171,7 @@ final class BenchCommand implements Command {
 
     /** {@code --prompt}, repeated until the prompt has at least {@code --prompt-tokens} ids. */
     private static String question(Llava llava, CommandLine line) {
-        String question = line.value("prompt", QUESTION);
+        String question = InputArguments.question(line.value("prompt", QUESTION), "llava-hf", "bench");
         int wanted = line.integer("prompt-tokens", 0, 0);
         String longer = question;
         while (llava.tokenizer().encode(longer).length < wanted) {
@@ -139,63 +194,5 @@ final class BenchCommand implements Command {
             }
         }
         return new RgbImage(size, size, rgb);
-    }
-
-    private static Row time(Llava llava, Llava.Request request, String label, int runs, Terminal terminal) {
-        double[] sum = new double[5];
-        double tokensPerSecond = 0;
-        llava.generate(request, null); // warm-up: JIT and caches, not timed
-        Llava.Result last = null;
-        for (int r = 0; r < runs; r++) {
-            terminal.progress("  " + label + " run " + (r + 1) + "/" + runs);
-            last = llava.generate(request, null);
-            var t = last.timings();
-            sum[0] += t.preprocessMs();
-            sum[1] += t.visionMs();
-            sum[2] += t.pruneMs();
-            sum[3] += t.prefillMs();
-            sum[4] += t.decodeMs();
-            int steps = last.generatedIds().length - 1;
-            tokensPerSecond += steps > 0 && t.decodeMs() > 0 ? steps / (t.decodeMs() / 1000) : 0;
-        }
-        Llava.StageTimings mean = new Llava.StageTimings(sum[0] / runs, sum[1] / runs, sum[2] / runs, sum[3] / runs,
-                sum[4] / runs);
-        return new Row(label, last.keptIndices().length, last.imageTokens(), mean, tokensPerSecond / runs);
-    }
-
-    private static TextTable table(List<Row> rows) {
-        Row base = rows.get(0);
-        TextTable table = new TextTable("setting", "kept", "preprocess ms", "vision ms", "prune ms", "prefill ms", "TTFT ms",
-                "decode tok/s", "TTFT speedup", "prefill speedup");
-        for (Row r : rows) {
-            table.row(r.label(), r.kept() + "/" + r.imageTokens(), r.mean().preprocessMs(), r.mean().visionMs(), r.mean().pruneMs(),
-                    r.mean().prefillMs(), r.mean().firstTokenMs(), r.tokensPerSecond(),
-                    String.format("%.2fx", base.mean().firstTokenMs() / r.mean().firstTokenMs()),
-                    String.format("%.2fx", base.mean().prefillMs() / r.mean().prefillMs()));
-        }
-        return table;
-    }
-
-    private static JsonObject json(List<Row> rows, int runs, int promptTokens, int newTokens) {
-        Row base = rows.get(0);
-        JsonObject report = new JsonObject();
-        report.addProperty("runs", runs);
-        report.addProperty("prompt_text_tokens", promptTokens);
-        report.addProperty("new_tokens", newTokens);
-        JsonArray settings = new JsonArray();
-        for (Row r : rows) {
-            JsonObject o = new JsonObject();
-            o.addProperty("setting", r.label());
-            o.addProperty("kept", r.kept());
-            o.addProperty("image_tokens", r.imageTokens());
-            o.add("timings_ms", RunReport.timings(r.mean()));
-            o.addProperty("first_token_ms", r.mean().firstTokenMs());
-            o.addProperty("decode_tokens_per_s", r.tokensPerSecond());
-            o.addProperty("first_token_speedup", base.mean().firstTokenMs() / r.mean().firstTokenMs());
-            o.addProperty("prefill_speedup", base.mean().prefillMs() / r.mean().prefillMs());
-            settings.add(o);
-        }
-        report.add("settings", settings);
-        return report;
     }
 }

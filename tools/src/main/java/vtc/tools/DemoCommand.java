@@ -23,6 +23,9 @@ final class DemoCommand implements Command {
     private static final int[] KEEPS = {16, 8};
     /** The tiny model runs in milliseconds, so a few untimed rounds let the JIT finish first. */
     private static final int WARM_UP_ROUNDS = 5;
+    private static final int RUNS = 7;
+    /** The picture's default place: the working directory, where the user looks first. */
+    static final Path DEFAULT_OUT = Path.of("vtc-demo-kept-patches.png");
 
     @Override
     public String name() {
@@ -37,19 +40,20 @@ final class DemoCommand implements Command {
     @Override
     public String help() {
         return """
-                usage: vtc demo [--out FILE.png] [--threads N] [--max-new-tokens N]
+                usage: vtc demo [--out FILE.png|FILE.jpg] [--runs N] [--threads N] [--max-new-tokens N]
 
                 Runs the embedded tiny random-weight LLaVA (test-fixtures/tiny-llava) on golden/image1.png
                 (pad preprocessing, llava-hf template, greedy) without pruning and with VTC-CLS K=3 keeping
-                16 and 8 of the 64 visual tokens. Prints the generated text, a table of kept tokens and stage
-                timings with the prefill speedup, and writes the kept-patch picture (default: a file in the
-                temporary directory, printed at the end).
+                16 and 8 of the 64 visual tokens. Prints the generated text, then times the three settings the
+                way vtc bench does (warm-up rounds first, the order rotated between the N repetitions, default
+                7; median and min–max per figure) and writes the kept-patch picture into the working directory
+                (default vtc-demo-kept-patches.png).
                 """;
     }
 
     @Override
     public Set<String> valuedOptions() {
-        return Set.of("out", "threads", "max-new-tokens");
+        return Set.of("out", "threads", "max-new-tokens", "runs");
     }
 
     @Override
@@ -57,16 +61,14 @@ final class DemoCommand implements Command {
         return Set.of();
     }
 
-    private record Setting(String label, Llava.Request request) {
-    }
-
     @Override
     public int run(CommandLine line, Terminal terminal) {
         line.positionals(0, "no positional arguments");
         Path dir = FixtureHome.tinyLlava();
         Path image = dir.resolve("golden").resolve("image1.png");
-        Path out = Path.of(line.value("out", Path.of(System.getProperty("java.io.tmpdir"), "vtc-demo-kept-patches.png")
-                .toString()));
+        Path out = line.value("out") == null ? DEFAULT_OUT : Path.of(line.value("out"));
+        PictureFile.checkFormat(out);
+        int runs = line.integer("runs", RUNS, 1);
         GenerationOptions options = new GenerationOptions(line.integer("max-new-tokens", 8, 1), 0, 1, 0, false);
         var o = terminal.out();
         try (Llava llava = ModelArguments.load(dir, ModelArguments.threads(line), terminal)) {
@@ -77,40 +79,30 @@ final class DemoCommand implements Command {
             o.println("the pruning and the timings. See the README section \"Running a real model\" for llava-1.5-7b-hf.");
             o.println();
 
-            List<Setting> settings = new ArrayList<>();
-            settings.add(new Setting("none", base.withVisualSelector(new NoPruning())));
+            List<InterleavedRuns.Setting> settings = new ArrayList<>();
+            settings.add(new InterleavedRuns.Setting("none", base.withSelector(new NoPruning())));
             for (int keep : KEEPS) {
-                settings.add(new Setting("vtc-cls K=" + LAYERS + " U=" + keep,
-                        base.withVisualSelector(new VtcCls(LAYERS, KeepBudget.count(keep)))));
+                settings.add(new InterleavedRuns.Setting("vtc-cls K=" + LAYERS + " U=" + keep,
+                        base.withSelector(new VtcCls(LAYERS, KeepBudget.count(keep)))));
             }
-            for (int round = 0; round < WARM_UP_ROUNDS; round++) {
-                for (Setting s : settings) {
-                    llava.generate(s.request(), null); // so that the timed rows measure compiled code, not the JIT
-                }
-            }
-
-            TextTable table = new TextTable("setting", "kept", "preprocess", "vision", "prune", "prefill", "decode",
-                    "prefill speedup");
-            double baselinePrefill = Double.NaN;
-            for (Setting s : settings) {
+            for (InterleavedRuns.Setting s : settings) {
                 o.printf("[%s] ", s.label());
-                Llava.Result r = llava.generate(s.request(), text -> o.print(text.replace("\n", "\\n")));
+                llava.generate(s.request(), text -> o.print(text.replace("\n", "\\n")));
                 o.println();
-                var t = r.timings();
-                if (Double.isNaN(baselinePrefill)) {
-                    baselinePrefill = t.prefillMs();
-                }
-                table.row(s.label(), r.keptIndices().length + "/" + r.imageTokens(), t.preprocessMs(), t.visionMs(),
-                        t.pruneMs(), t.prefillMs(), t.decodeMs(), String.format("%.2fx", baselinePrefill / t.prefillMs()));
             }
-            o.println();
-            o.println("stage timings in ms:");
-            o.print(table);
 
-            ClsScoreMap map = ClsScoreMap.measure(llava, image, PreprocessMode.PAD, LAYERS, KeepBudget.count(KEEPS[0]));
-            PngFile.write(KeptPatchPicture.draw(map), out);
+            List<List<Llava.Result>> results = InterleavedRuns.run(llava, settings, WARM_UP_ROUNDS, runs,
+                    terminal.silenced());
+            BenchReport report = BenchReport.of(settings.stream().map(InterleavedRuns.Setting::label).toList(), results,
+                    WARM_UP_ROUNDS);
             o.println();
-            o.printf("kept-patch picture (VTC-CLS K=%d, U=%d; left kept patches, right [CLS] scores): %s%n", LAYERS,
+            o.println("stage timings in ms, " + report.method() + " (the method of vtc bench):");
+            o.print(report.text());
+
+            ClsScoreMap map = ClsScoreMap.measure(llava, vtc.loaders.image.ImageFiles.read(image), PreprocessMode.PAD, new VtcCls(LAYERS, KeepBudget.count(KEEPS[0])));
+            PictureFile.write(KeptPatchPicture.draw(map, KeptPatchPicture.title(map, "VTC-CLS K=" + LAYERS, image)), out);
+            o.println();
+            o.printf("kept-patch picture (VTC-CLS K=%d, U=%d; left kept patches, right [CLS] score ranks): %s%n", LAYERS,
                     KEEPS[0], out.toAbsolutePath());
         }
         return Main.OK;

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import vtc.engine.llava.GenerationOptions;
+import vtc.engine.prune.TokenSelector;
 import vtc.loaders.LoadException;
 import vtc.loaders.Llava;
 
@@ -46,7 +47,9 @@ final class EvalCommand implements Command {
                   {"image": "x.jpg", "text": "What colour is the car?", "answer": "red"}
                       exact match after lower-casing, removing punctuation and articles
 
-                  --method M --layers K --keep U --seed S   pruning (default: vtc-cls, K 3, U 64)
+                  --method M --layers K --keep U --seed S   pruning (default: vtc-cls, K 3, U 64); also
+                                                           fastv, prumerge, prumerge+ (--top T --stride S),
+                                                           random, uniform, none
                   --max-new-tokens N                        default 16
                   --template T                              llava-hf (default) | vicuna_v1
                   --preprocess pad|crop, --threads N
@@ -76,7 +79,7 @@ final class EvalCommand implements Command {
         line.positionals(0, "no positional arguments");
         Path file = Path.of(line.required("questions"));
         Path images = Path.of(line.required("images"));
-        var plan = PruningArguments.plan(line, "vtc-cls");
+        TokenSelector selector = PruningArguments.selector(line, "vtc-cls");
         GenerationOptions options = new GenerationOptions(line.integer("max-new-tokens", 16, 1), 0, 1, 0, true);
         List<Question> questions = read(file);
         if (!Files.isDirectory(images)) {
@@ -88,11 +91,11 @@ final class EvalCommand implements Command {
             for (int i = 0; i < questions.size(); i++) {
                 Question q = questions.get(i);
                 terminal.progress("  question " + (i + 1) + "/" + questions.size());
-                Llava.Request request = PruningArguments.apply(plan, llava,
-                        Llava.Request.of(images.resolve(q.image()), q.text())
-                                .withPreprocess(ModelArguments.preprocess(line))
-                                .withTemplate(GenerateCommand.template(line))
-                                .withOptions(options));
+                Llava.Request request = Llava.Request.of(images.resolve(q.image()), q.text())
+                        .withPreprocess(ModelArguments.preprocess(line))
+                        .withTemplate(GenerateCommand.template(line))
+                        .withOptions(options)
+                        .withSelector(selector);
                 Llava.Result r = llava.generate(request, null);
                 double latency = r.timings().firstTokenMs() + r.timings().decodeMs();
                 items.add(tally.add(q, r.text(), latency));

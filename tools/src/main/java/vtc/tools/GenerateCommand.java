@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.Set;
 import vtc.engine.llava.GenerationOptions;
 import vtc.engine.llava.PromptTemplate;
+import vtc.engine.prune.TokenSelector;
 import vtc.loaders.Llava;
 
 /** {@code vtc generate}: answer one question about one image, streaming the text. */
@@ -26,13 +27,18 @@ final class GenerateCommand implements Command {
                 usage: vtc generate --model DIR --image FILE --prompt TEXT [options]
 
                   --model DIR            Hugging Face LLaVA-1.5 directory (config.json, safetensors, tokenizer)
-                  --image FILE           PNG or JPEG
+                  --image FILE           PNG, JPEG, GIF, BMP or TIFF
                   --prompt TEXT          the question; formatted with --template
-                  --method M             vtc-cls | fastv | random | uniform | none   (default vtc-cls)
+                  --method M             vtc-cls | fastv | prumerge | prumerge+ | random | uniform | none
+                                         (default vtc-cls)
                   --layers K             VTC-CLS: [CLS] layers ending at the feature layer (default 3);
                                          FastV: the decoder layer where pruning happens (default 2)
-                  --keep U               visual tokens kept: a count (64) or a fraction (0.25)   (default 64)
+                  --keep U               visual tokens kept: a count (64) or a fraction (0.25)   (default 64);
+                                         prumerge+: the official presets 64 | 128 | other (N = 576 only)
+                  --top T --stride S     prumerge+: the T tokens of highest [CLS] attention plus every S-th patch
                   --seed S               seed of --method random and of sampling (default 0)
+                  --exif-transpose       turn the image upright by its EXIF orientation, as transformers'
+                                         load_image does (default off, as in the original LLaVA)
                   --preprocess pad|crop  how the image becomes square (default: the checkpoint's
                                          image_aspect_ratio, "pad" pads, otherwise crop)
                   --template T           llava-hf (default) | vicuna_v1 (the paper's evaluation template) |
@@ -43,8 +49,9 @@ final class GenerateCommand implements Command {
                   --top-p P              nucleus sampling mass (default 1)
                   --no-eos-stop          keep generating after end-of-sequence
                   --threads N            kernel threads (default: all cores)
-                  --json                 print the run report (SPEC §7) instead of streaming the text
-                """;
+                  --json                 print the run report instead of streaming the text
+                                         (its fields: docs/semantics.md, "The run report")
+                """ + ModelArguments.WEIGHT_HELP;
     }
 
     @Override
@@ -58,25 +65,25 @@ final class GenerateCommand implements Command {
 
     @Override
     public Set<String> flagOptions() {
-        return Set.of("no-eos-stop", "json");
+        return Set.of("no-eos-stop", "json", InputArguments.EXIF_TRANSPOSE);
     }
 
     @Override
     public int run(CommandLine line, Terminal terminal) {
         line.positionals(0, "no positional arguments");
-        Path image = Path.of(line.required("image"));
-        String prompt = line.required("prompt");
-        var plan = PruningArguments.plan(line, "vtc-cls");
+        Path image = InputArguments.image(line.required("image"), name());
+        String prompt = InputArguments.question(line.required("prompt"), line.value("template", "llava-hf"), name());
+        TokenSelector selector = PruningArguments.selector(line, "vtc-cls");
         boolean raw = line.value("template", "llava-hf").equals("raw");
         PromptTemplate template = raw ? PromptTemplate.LLAVA_HF : template(line);
         GenerationOptions options = options(line);
         boolean json = line.flag("json");
         try (Llava llava = ModelArguments.load(line, terminal)) {
-            Llava.Request request = PruningArguments.apply(plan, llava, Llava.Request.of(image, prompt)
-                    .withPreprocess(ModelArguments.preprocess(line))
+            Llava.Request request = InputArguments.request(llava, image, prompt, ModelArguments.preprocess(line), line)
                     .withTemplate(template)
                     .withRawPrompt(raw ? prompt : null)
-                    .withOptions(options));
+                    .withOptions(options)
+                    .withSelector(selector);
             Llava.Result result = llava.generate(request, json ? null : text -> {
                 terminal.out().print(text);
                 terminal.out().flush();
@@ -85,8 +92,8 @@ final class GenerateCommand implements Command {
                 terminal.out().println(RunReport.toJson(RunReport.of(result)));
             } else {
                 terminal.out().println();
-                terminal.progress(String.format("%d of %d visual tokens kept; first token %.0f ms, %d tokens",
-                        result.keptIndices().length, result.imageTokens(), result.timings().firstTokenMs(),
+                terminal.progress(String.format("%d of %d visual tokens kept (%d image rows); first token %.0f ms, %d tokens",
+                        result.keptIndices().length, result.imageTokens(), result.imageRows(), result.timings().firstTokenMs(),
                         result.generatedIds().length));
             }
         }

@@ -35,28 +35,35 @@ final class InspectCommand implements Command {
     @Override
     public String help() {
         return """
-                usage: vtc inspect DIR
+                usage: vtc inspect --model DIR [--config]      (or: vtc inspect DIR)
 
                 Prints one JSON object: "config" (config.json with every omitted field set to its Hugging Face
-                default), and either "tensors" (name, dtype, shape, file of every stored tensor; the checkpoint
-                is fully validated against the config) or, for a directory holding only config.json,
-                "required_tensors" (what a checkpoint for this config must contain, llava-hf names).
+                default) and "tensors" (name, dtype, shape, file of every stored tensor; the checkpoint is fully
+                validated against the config). A directory without weights is an error (exit 1) unless --config
+                asks for the config view: the parsed config and "required_tensors" (what a checkpoint for this
+                config must contain, llava-hf names, with shapes).
                 """;
     }
 
     @Override
     public Set<String> valuedOptions() {
-        return Set.of();
+        return Set.of("model");
     }
 
     @Override
     public Set<String> flagOptions() {
-        return Set.of();
+        return Set.of("config");
     }
 
     @Override
     public int run(CommandLine line, Terminal terminal) {
-        Path dir = Path.of(line.positionals(1, "one model directory").get(0));
+        Path dir;
+        if (line.value("model") != null) {
+            line.positionals(0, "either --model DIR or DIR, not both");
+            dir = ModelArguments.modelDir(line);
+        } else {
+            dir = ModelLocation.check(Path.of(line.positionals(1, "one model directory (--model DIR or DIR)").get(0)));
+        }
         if (!Files.isDirectory(dir)) {
             throw new vtc.loaders.LoadException(dir, "not a model directory (does not exist or is not a directory)");
         }
@@ -70,6 +77,10 @@ final class InspectCommand implements Command {
                 report.add("tensors", stored(checkpoint.tensors(), dir));
                 report.addProperty("parameters", checkpoint.tensors().stream().mapToLong(TensorInfo::elementCount).sum());
             }
+        } else if (!line.flag("config")) {
+            throw new vtc.loaders.LoadException(dir, "holds no weights (no model.safetensors or"
+                    + " model.safetensors.index.json); vtc inspect --config shows the parsed config and the tensors a"
+                    + " checkpoint for it must contain");
         } else {
             LlavaConfig config = LlavaConfigLoader.load(dir.resolve(LlavaConfigLoader.FILE_NAME));
             List<ExpectedTensor> required = RequiredTensors.of(config);

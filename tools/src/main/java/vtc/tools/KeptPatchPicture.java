@@ -1,6 +1,7 @@
 package vtc.tools;
 
 import java.awt.Color;
+import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -16,23 +17,58 @@ final class KeptPatchPicture {
     /** The smallest panel side worth looking at; smaller images are scaled up by a whole factor. */
     private static final int MIN_PANEL = 448;
     private static final int GAP = 12;
+    /** Height of the title band above the panels. */
+    static final int TOP = 44;
+    /** Height of the colour scale band below the panels. */
+    private static final int BOTTOM = 46;
 
     private KeptPatchPicture() {
     }
 
-    static BufferedImage draw(ClsScoreMap map) {
+    /**
+     * @param title the first line above the panels, e.g. "VTC-CLS  K=3  U=16 of 64 kept — cat.jpg"
+     */
+    static BufferedImage draw(ClsScoreMap map, String title) {
         int s = map.view().width();
         int scale = Math.max(1, (MIN_PANEL + s - 1) / s);
         int side = s * scale;
-        BufferedImage out = new BufferedImage(2 * side + GAP, side, BufferedImage.TYPE_INT_RGB);
+        int width = 2 * side + GAP;
+        BufferedImage out = new BufferedImage(width, TOP + side + BOTTOM, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, out.getWidth(), out.getHeight());
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        g.drawString(title, 4, 18);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.drawString("kept patches (dropped ones black)", 4, TOP - 6);
+        g.drawString("[CLS] attention score of every patch, by rank", side + GAP, TOP - 6);
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
-        g.drawImage(keptOnly(map), 0, 0, side, side, null);
-        g.drawImage(heatMap(map), side + GAP, 0, side, side, null);
+        g.drawImage(keptOnly(map), 0, TOP, side, side, null);
+        g.drawImage(heatMap(map), side + GAP, TOP, side, side, null);
+        colourScale(g, side + GAP, TOP + side + 8, side, 14);
         g.dispose();
         return out;
+    }
+
+    /** The title line: "VTC-CLS K=3  —  U=16 of 64 patches kept  —  cat.jpg". */
+    static String title(ClsScoreMap map, String method, java.nio.file.Path image) {
+        return String.format("%s  —  U=%d of %d patches kept%s  —  %s", method, map.kept().length, map.scores().length,
+                map.merged() ? " (the others merged into them)" : "", image.getFileName());
+    }
+
+    /** The heat ramp as a bar from the lowest rank (left) to the highest (right), labelled. */
+    private static void colourScale(Graphics2D g, int x, int y, int width, int height) {
+        for (int i = 0; i < width; i++) {
+            g.setColor(new Color(heat(width > 1 ? i / (double) (width - 1) : 0)));
+            g.fillRect(x + i, y, 1, height);
+        }
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.drawString("lowest score", x, y + height + 14);
+        String high = "highest score";
+        g.drawString(high, x + width - g.getFontMetrics().stringWidth(high), y + height + 14);
     }
 
     /** The S×S view with the pixels of dropped patches set to black. */

@@ -106,13 +106,17 @@ final class MakeModelCommand implements Command {
                                      Terminal terminal) {
         long written = 0;
         int lastPercent = -1;
+        long start = System.nanoTime();
         try (ShardedCheckpointWriter writer = ShardedCheckpointWriter.create(out, specs, shardBytes)) {
             for (TensorSpec t : specs) {
                 writer.write(t.name(), RandomWeights.of(t.name(), t.shape(), seed));
                 written += t.byteSize();
                 int percent = (int) (100 * written / total);
                 if (percent / 5 != lastPercent / 5) {
-                    terminal.progress(String.format("  %3d%%  %s", percent, t.name()));
+                    double elapsed = (System.nanoTime() - start) / 1e9;
+                    double left = elapsed * (total - written) / Math.max(written, 1);
+                    terminal.progress(String.format("  %3d%%  %s — %s elapsed, about %s left", percent, t.name(),
+                            Terminal.Steps.seconds(elapsed), Terminal.Steps.seconds(left)));
                     lastPercent = percent;
                 }
             }
@@ -148,6 +152,7 @@ final class MakeModelCommand implements Command {
             case F32 -> "float32";
             case F16 -> "float16";
             case BF16 -> "bfloat16";
+            case Q8_0 -> throw new IllegalArgumentException("Q8_0 is made at load, never stored in a checkpoint");
         };
     }
 

@@ -7,7 +7,7 @@ import com.google.gson.JsonObject;
 import java.util.regex.Pattern;
 import vtc.loaders.Llava;
 
-/** The run report of SPEC §7: one JSON object, numbers as numbers. */
+/** The run report (docs/semantics.md, "The run report"): one JSON object, numbers as numbers. */
 final class RunReport {
 
     private RunReport() {
@@ -18,6 +18,7 @@ final class RunReport {
         report.add("input_ids", ints(r.inputIds()));
         report.addProperty("image_tokens", r.imageTokens());
         report.add("kept_indices", ints(r.keptIndices()));
+        report.addProperty("image_rows", r.imageRows());
         report.add("generated_ids", ints(r.generatedIds()));
         report.addProperty("text", r.text());
         report.add("timings_ms", timings(r.timings()));

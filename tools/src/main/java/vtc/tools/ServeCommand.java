@@ -5,7 +5,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import vtc.loaders.Llava;
-import vtc.pruning.PruningMethod;
+import vtc.pruning.PruningParameterException;
 import vtc.server.ChatServer;
 import vtc.server.PruningChoice;
 import vtc.server.ServerSettings;
@@ -33,8 +33,9 @@ final class ServeCommand implements Command {
                   --port P               default 8080; 0 picks a free port
                   --api-key KEY          require "Authorization: Bearer KEY" (all but /health)
                   --model-id NAME        the model name clients use (default: the directory's name)
-                  --method M             default pruning of image requests: vtc-cls | fastv | random |
-                                         uniform | none (default vtc-cls); a request's "vtc" field overrides
+                  --method M             default pruning of image requests: vtc-cls | fastv | prumerge |
+                                         prumerge+ | random | uniform | none (default vtc-cls); a request's
+                                         "vtc" field overrides it
                   --layers K, --keep U   the default method's options (see vtc generate --help)
                   --template T           llava-hf (default) | vicuna_v1
                   --parallel N           requests generating at once (default 2; they share the threads)
@@ -59,12 +60,23 @@ final class ServeCommand implements Command {
         return Set.of();
     }
 
+    /** The default pruning from --method/--layers/--keep, refused now rather than on the first request. */
+    private static PruningChoice pruning(CommandLine line) {
+        try {
+            String layers = line.value("layers");
+            String keep = line.value("keep");
+            return new PruningChoice(line.value("method", "vtc-cls"),
+                    layers == null ? null : line.integer("layers", 0, 1),
+                    keep == null ? null : PruningArguments.keepBudget(keep));
+        } catch (PruningParameterException e) {
+            throw new UsageException("--" + e.getMessage());
+        }
+    }
+
     @Override
     public int run(CommandLine line, Terminal terminal) throws Exception {
         line.positionals(0, "no positional arguments");
-        PruningMethod method = PruningMethod.parse(line.value("method", "vtc-cls"));
-        PruningChoice pruning = new PruningChoice(method, line.value("layers"), line.value("keep"));
-        pruning.plan(0); // refuses impossible options now, not on the first request
+        PruningChoice pruning = pruning(line);
         if ("raw".equals(line.value("template"))) {
             throw new UsageException("serve: --template raw is for vtc generate; a chat needs llava-hf or vicuna_v1");
         }

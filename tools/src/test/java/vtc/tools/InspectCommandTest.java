@@ -55,6 +55,21 @@ class InspectCommandTest {
         }
     }
 
+    @Test
+    void modelOptionIsAcceptedLikeEveryOtherModelCommand() {
+        JsonObject report = Cli.run("inspect", "--model", Cli.TINY.toString()).json();
+        assertEquals(5 + 6 * 16 + 2 + 4 + 1 + 3 * 9 + 2, report.getAsJsonArray("tensors").size());
+    }
+
+    /** A directory with config.json but no weights is a failure unless the config view is asked for. */
+    @Test
+    void weightlessDirectoryFailsUnlessConfigIsAsked() {
+        Cli run = Cli.run("inspect", "--model", Fixtures.realConfig("llava-1.5-7b-hf").toString());
+        assertEquals(1, run.code(), run.toString());
+        assertEquals("", run.out());
+        assertTrue(run.err().contains("holds no weights") && run.err().contains("--config"), run.err());
+    }
+
     private static String readIndex() {
         try {
             return java.nio.file.Files.readString(Cli.TINY_BF16.resolve("model.safetensors.index.json"));
@@ -66,7 +81,7 @@ class InspectCommandTest {
     /** LLaVA-1.5-7B: ViT-L/14-336 (24 × 1024, MLP 4096, 577 positions) and Vicuna-7B (32 × 4096, MLP 11008, vocab 32064). */
     @Test
     void realConfigListsTheTensorsOfLlava7b() {
-        JsonObject report = Cli.run("inspect", Fixtures.realConfig("llava-1.5-7b-hf").toString()).json();
+        JsonObject report = Cli.run("inspect", "--config", Fixtures.realConfig("llava-1.5-7b-hf").toString()).json();
         Map<String, JsonObject> tensors = byName(report.getAsJsonArray("required_tensors"));
         assertEquals("[577,1024]", shape(tensors.get("vision_tower.vision_model.embeddings.position_embedding.weight")));
         assertEquals("[4096,1024]", shape(tensors.get("vision_tower.vision_model.encoder.layers.23.mlp.fc1.weight")));

@@ -1,5 +1,6 @@
 package vtc.tools;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code bench} and {@code eval} on the tiny model: structure, and metrics that agree with the answers. */
@@ -15,20 +17,77 @@ class RunCommandsTest {
 
     @Test
     void benchTimesTheBaselineAndEverySetting() {
-        JsonObject report = Cli.run("bench", "--model", Cli.TINY.toString(), "--keep", "576,16", "--runs", "1",
-                "--max-new-tokens", "3", "--threads", "1", "--json").json();
+        Cli run = Cli.run("bench", "--model", Cli.TINY.toString(), "--keep", "576,16", "--runs", "3", "--warmup", "1",
+                "--max-new-tokens", "3", "--threads", "1", "--output", "json");
+        JsonObject report = run.json();
+        assertEquals(3, report.get("runs").getAsInt());
+        assertEquals(1, report.get("warm_up_rounds").getAsInt());
         JsonArray settings = report.getAsJsonArray("settings");
         assertEquals(3, settings.size());
         int[] expectedKept = {64, 64, 16}; // none, U=576 capped at N = 64, U=16
         for (int i = 0; i < 3; i++) {
             JsonObject s = settings.get(i).getAsJsonObject();
             assertEquals(expectedKept[i], s.get("kept").getAsInt(), s.get("setting").getAsString());
-            double firstToken = s.get("first_token_ms").getAsDouble();
-            JsonObject t = s.getAsJsonObject("timings_ms");
-            assertEquals(t.get("preprocess").getAsDouble() + t.get("vision").getAsDouble() + t.get("prune").getAsDouble()
-                    + t.get("prefill").getAsDouble(), firstToken, 1e-9);
+            for (String figure : new String[] {"preprocess_ms", "vision_ms", "prune_ms", "prefill_ms", "first_token_ms",
+                    "decode_tokens_per_s", "first_token_speedup", "prefill_speedup"}) {
+                JsonObject f = s.getAsJsonObject(figure);
+                double min = f.get("min").getAsDouble();
+                double max = f.get("max").getAsDouble();
+                assertTrue(min <= f.get("median").getAsDouble() && f.get("median").getAsDouble() <= max, figure);
+                assertTrue(min <= f.get("mean").getAsDouble() && f.get("mean").getAsDouble() <= max, figure);
+                assertTrue(f.get("stddev").getAsDouble() >= 0, figure);
+            }
         }
-        assertEquals(1.0, settings.get(0).getAsJsonObject().get("prefill_speedup").getAsDouble(), 0);
+        // The baseline's speedup over itself is taken run by run: exactly 1 in every repetition.
+        JsonObject self = settings.get(0).getAsJsonObject().getAsJsonObject("prefill_speedup");
+        assertEquals(1.0, self.get("min").getAsDouble(), 0);
+        assertEquals(1.0, self.get("max").getAsDouble(), 0);
+        // 2 warm-up-or-timed steps per setting and repetition, each announced on stderr with a time estimate.
+        assertEquals(3 * (1 + 3), run.err().lines().filter(l -> l.startsWith("[")).count(), run.err());
+        assertTrue(run.err().contains("left"), run.err());
+    }
+
+    @Test
+    void benchWritesMarkdownAndCsv() {
+        Cli md = Cli.run("bench", "--model", Cli.TINY.toString(), "--keep", "16", "--runs", "2", "--max-new-tokens",
+                "2", "--threads", "1", "--output", "md", "--quiet");
+        assertEquals(0, md.code(), md.toString());
+        assertEquals("", md.err());
+        assertTrue(md.out().contains("| setting | kept |"), md.out());
+        assertTrue(md.out().contains("| none | 64/64 |"), md.out());
+        assertTrue(md.out().contains("rotated order"), md.out());
+        Cli csv = Cli.run("bench", "--model", Cli.TINY.toString(), "--keep", "16", "--runs", "2", "--max-new-tokens",
+                "2", "--threads", "1", "--output", "csv", "--quiet");
+        List<String> lines = csv.out().lines().toList();
+        assertEquals(3, lines.size(), csv.out());
+        assertTrue(lines.get(0).startsWith("setting,kept,image_rows,image_tokens,runs,preprocess_ms_median,"), lines.get(0));
+        for (String l : lines) {
+            assertEquals(lines.get(0).split(",").length, l.split(",").length, l);
+        }
+        assertTrue(lines.get(2).startsWith("vtc-cls U=16,16,16,64,2,"), lines.get(2));
+        Cli bad = Cli.run("bench", "--model", Cli.TINY.toString(), "--output", "xml");
+        assertEquals(2, bad.code());
+    }
+
+    /** Each repetition starts one setting later: over n repetitions every setting runs first once. */
+    @Test
+    void settingsOrderRotatesBetweenRepetitions() {
+        assertArrayEquals(new int[] {0, 1, 2}, InterleavedRuns.order(3, 0));
+        assertArrayEquals(new int[] {1, 2, 0}, InterleavedRuns.order(3, 1));
+        assertArrayEquals(new int[] {2, 0, 1}, InterleavedRuns.order(3, 2));
+        assertArrayEquals(new int[] {0, 1, 2}, InterleavedRuns.order(3, 3));
+    }
+
+    @Test
+    void spreadOfRepetitions() {
+        Spread s = Spread.of(new double[] {4, 1, 3, 2});
+        assertEquals(2.5, s.median(), 0);
+        assertEquals(1, s.min(), 0);
+        assertEquals(4, s.max(), 0);
+        assertEquals(2.5, s.mean(), 0);
+        assertEquals(Math.sqrt(5.0 / 3), s.stddev(), 1e-15); // sample deviation: squares 2.25+0.25+0.25+2.25 over n-1
+        assertEquals("2.50 (1.00–4.00)", s.format("%.2f"));
+        assertEquals("7.0", Spread.of(new double[] {7}).format("%.1f"));
     }
 
     /** The metrics are recomputed here from the per-question predictions the report lists. */

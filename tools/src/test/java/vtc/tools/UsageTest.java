@@ -78,7 +78,8 @@ class UsageTest {
 
     @Test
     void unknownModelDirectoryIsOneCleanLine() {
-        Cli run = Cli.run("generate", "--model", "/no/such/dir", "--image", Cli.IMAGE1.toString(), "--prompt", "q");
+        Cli run = Cli.run("generate", "--model", "/no/such/dir", "--image", Cli.IMAGE1.toString(), "--prompt", "q",
+                "--quiet");
         assertEquals(1, run.code());
         assertEquals("vtc generate: /no/such/dir: not a model directory (does not exist or is not a directory)"
                 + System.lineSeparator(), run.err());

@@ -90,12 +90,11 @@ final class BlockedMatMul {
     private static void pack(WeightMatrix w, int j0, int j1, int k0, int kc, Scratch s) {
         float[] staging = s.staging;
         float[] packed = s.packed;
-        long colOffset = (long) k0 * w.dtype().bytes();
         int padded = (j1 - j0 + PANEL - 1) / PANEL * PANEL;
         for (int local = 0; local < padded; local++) {
             int j = j0 + local;
             if (j < j1) {
-                WeightVectors.widen(w.dtype(), w.data(), w.rowOffset(j) + colOffset, kc, staging, local * KC);
+                WeightVectors.widen(w, j, k0, kc, staging, local * KC);
             } else {
                 Arrays.fill(staging, local * KC, local * KC + kc, 0f);
             }

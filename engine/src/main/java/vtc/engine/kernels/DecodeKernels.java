@@ -8,6 +8,8 @@ import static vtc.engine.kernels.WeightVectors.f16Finite;
 import static vtc.engine.kernels.WeightVectors.f16Magnitudes;
 import static vtc.engine.kernels.WeightVectors.f32;
 import static vtc.engine.kernels.WeightVectors.halves;
+import static vtc.engine.kernels.WeightVectors.q8;
+import static vtc.engine.kernels.WeightVectors.scale;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -16,7 +18,8 @@ import java.lang.invoke.MethodType;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import vtc.engine.tensor.DType;
+import vtc.engine.tensor.Q8Quantizer;
+import vtc.engine.tensor.WeightMatrix;
 
 /**
  * The decode kernels of {@link RowDotMatMul}: four weight rows ({@code w0..w3}, byte offsets into
@@ -29,7 +32,9 @@ import vtc.engine.tensor.DType;
  * not inlined are boxed.
  *
  * <p>The F16 kernel widens with {@link WeightVectors#f16Finite} and returns the largest magnitude
- * seen, so the caller can redo the rows if it met an infinity or NaN; the others return 0.
+ * seen, so the caller can redo the rows if it met an infinity or NaN; for matrices a scan at load
+ * proved finite, {@code dotF16Finite} skips that check (two fewer operations per vector). The
+ * others return 0.
  *
  * <p>Callers reach the kernels through {@link #run}, which calls them via method handles read
  * from an array. The JIT cannot see through such a call, so it compiles each kernel as a method
@@ -43,15 +48,13 @@ final class DecodeKernels {
     static final int WEIGHT_ROWS = 4;
 
     private static final MethodType KERNEL = MethodType.methodType(int.class, MemorySegment.class,
-            long.class, long.class, long.class, long.class, int.class, float[].class, int.class, float[].class);
-    /** Indexed by {@code dtype.ordinal()}. */
-    private static final MethodHandle[] KERNELS = new MethodHandle[DType.values().length];
-
-    static {
-        KERNELS[DType.F32.ordinal()] = kernel("dotF32");
-        KERNELS[DType.BF16.ordinal()] = kernel("dotBf16");
-        KERNELS[DType.F16.ordinal()] = kernel("dotF16");
-    }
+            long.class, long.class, long.class, long.class, long.class, int.class, float[].class, int.class,
+            float[].class);
+    private static final MethodHandle F32 = kernel("dotF32");
+    private static final MethodHandle BF16 = kernel("dotBf16");
+    private static final MethodHandle F16 = kernel("dotF16");
+    private static final MethodHandle F16_FINITE = kernel("dotF16Finite");
+    private static final MethodHandle Q8_0 = kernel("dotQ8");
 
     private DecodeKernels() {
     }
@@ -65,16 +68,22 @@ final class DecodeKernels {
     }
 
     /**
-     * Runs the kernel for {@code dtype}.
+     * Runs the kernel for {@code weights}' dtype on its rows at byte offsets {@code w0..w3}.
      *
-     * @return for F16, the largest magnitude read (at least {@link WeightVectors#F16_INF} if an
-     *         infinity or NaN was met); 0 for other dtypes
+     * @return for F16 not proven {@linkplain WeightMatrix#finite() finite}, the largest magnitude
+     *         read (at least {@link WeightVectors#F16_INF} if an infinity or NaN was met); else 0
      */
-    static int run(DType dtype, MemorySegment w, long w0, long w1, long w2, long w3, int kv,
-                   float[] x, int xo, float[] tile) {
-        MethodHandle kernel = KERNELS[dtype.ordinal()];
+    static int run(WeightMatrix weights, long w0, long w1, long w2, long w3, int kv, float[] x, int xo,
+                   float[] tile) {
+        MethodHandle kernel = switch (weights.dtype()) {
+            case F32 -> F32;
+            case BF16 -> BF16;
+            case F16 -> weights.finite() ? F16_FINITE : F16;
+            case Q8_0 -> Q8_0;
+        };
+        long scales = weights.scaleOffset(0, 0);
         try {
-            return (int) kernel.invokeExact(w, w0, w1, w2, w3, kv, x, xo, tile);
+            return (int) kernel.invokeExact(weights.data(), w0, w1, w2, w3, scales, kv, x, xo, tile);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -82,7 +91,7 @@ final class DecodeKernels {
         }
     }
 
-    private static int dotF32(MemorySegment w, long w0, long w1, long w2, long w3, int kv,
+    private static int dotF32(MemorySegment w, long w0, long w1, long w2, long w3, long scales, int kv,
                              float[] x, int xo, float[] tile) {
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
         for (int c = 0; c < kv; c += LANES) {
@@ -100,7 +109,7 @@ final class DecodeKernels {
         return 0;
     }
 
-    private static int dotBf16(MemorySegment w, long w0, long w1, long w2, long w3, int kv,
+    private static int dotBf16(MemorySegment w, long w0, long w1, long w2, long w3, long scales, int kv,
                               float[] x, int xo, float[] tile) {
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
         for (int c = 0; c < kv; c += LANES) {
@@ -119,7 +128,7 @@ final class DecodeKernels {
     }
 
     /** @return the largest F16 magnitude read */
-    private static int dotF16(MemorySegment w, long w0, long w1, long w2, long w3, int kv,
+    private static int dotF16(MemorySegment w, long w0, long w1, long w2, long w3, long scales, int kv,
                              float[] x, int xo, float[] tile) {
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
         IntVector top = IntVector.zero(INTS);
@@ -139,5 +148,56 @@ final class DecodeKernels {
         a2.intoArray(tile, 2 * LANES);
         a3.intoArray(tile, 3 * LANES);
         return top.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** {@link #dotF16} for weights a load-time scan proved finite: no magnitude check per vector. */
+    private static int dotF16Finite(MemorySegment w, long w0, long w1, long w2, long w3, long scales, int kv,
+                                    float[] x, int xo, float[] tile) {
+        FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
+        for (int c = 0; c < kv; c += LANES) {
+            long b = 2L * c;
+            FloatVector xv = FloatVector.fromArray(FLOATS, x, xo + c);
+            a0 = f16Finite(halves(w, w0 + b)).fma(xv, a0);
+            a1 = f16Finite(halves(w, w1 + b)).fma(xv, a1);
+            a2 = f16Finite(halves(w, w2 + b)).fma(xv, a2);
+            a3 = f16Finite(halves(w, w3 + b)).fma(xv, a3);
+        }
+        a0.intoArray(tile, 0);
+        a1.intoArray(tile, LANES);
+        a2.intoArray(tile, 2 * LANES);
+        a3.intoArray(tile, 3 * LANES);
+        return 0;
+    }
+
+    /**
+     * Q8_0 rows: per block of 32, the int8 values (widened exactly) times x are summed in one
+     * accumulator per row, and that sum is scaled once into the row's total. {@code scales} is
+     * the byte offset of the first block scale; a row's scales follow from its value offset.
+     */
+    private static int dotQ8(MemorySegment w, long w0, long w1, long w2, long w3, long scales, int kv,
+                             float[] x, int xo, float[] tile) {
+        long s0 = scales + w0 / Q8Quantizer.BLOCK * Float.BYTES, s1 = scales + w1 / Q8Quantizer.BLOCK * Float.BYTES;
+        long s2 = scales + w2 / Q8Quantizer.BLOCK * Float.BYTES, s3 = scales + w3 / Q8Quantizer.BLOCK * Float.BYTES;
+        FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
+        for (int c = 0; c < kv; c += Q8Quantizer.BLOCK) {
+            FloatVector b0 = FloatVector.zero(FLOATS), b1 = b0, b2 = b0, b3 = b0;
+            for (int v = c; v < c + Q8Quantizer.BLOCK; v += LANES) {
+                FloatVector xv = FloatVector.fromArray(FLOATS, x, xo + v);
+                b0 = q8(w, w0 + v).fma(xv, b0);
+                b1 = q8(w, w1 + v).fma(xv, b1);
+                b2 = q8(w, w2 + v).fma(xv, b2);
+                b3 = q8(w, w3 + v).fma(xv, b3);
+            }
+            long block = (long) c / Q8Quantizer.BLOCK * Float.BYTES;
+            a0 = b0.fma(scale(w, s0 + block), a0);
+            a1 = b1.fma(scale(w, s1 + block), a1);
+            a2 = b2.fma(scale(w, s2 + block), a2);
+            a3 = b3.fma(scale(w, s3 + block), a3);
+        }
+        a0.intoArray(tile, 0);
+        a1.intoArray(tile, LANES);
+        a2.intoArray(tile, 2 * LANES);
+        a3.intoArray(tile, 3 * LANES);
+        return 0;
     }
 }

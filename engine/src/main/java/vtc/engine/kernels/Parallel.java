@@ -11,7 +11,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The pool holds {@code threads − 1} daemon workers; the calling thread is the last one and
  * takes part in the work. A job is posted into one shared slot (no allocation per call); the
  * range is cut into chunks that threads claim from an atomic counter, so a slow thread delays
- * the job by at most one chunk. Jobs from several application threads are serialized by a lock.
+ * the job by at most one chunk. Jobs from several application threads take turns through a fair
+ * lock, which {@link #exclusively} can hold across a whole series of jobs (a decode step of
+ * every layer) so that a caller's series is not cut by others but others run between series.
  * A {@code forRange} issued from inside a running task (nested parallelism) runs inline.
  *
  * <p>Idle workers spin briefly before parking, so back-to-back kernel calls (the layers of a
@@ -34,6 +36,8 @@ public final class Parallel implements AutoCloseable {
     private final int threads;
     private final Worker[] workers;
     private final ReentrantLock submitLock = new ReentrantLock();
+    /** Held per job, or per series of jobs by {@link #exclusively}; fair, so waiting callers alternate. */
+    private final ReentrantLock turn = new ReentrantLock(true);
 
     // The job slot. Written only by the submitting thread while no worker is inside the job.
     private RangeTask task;
@@ -84,6 +88,7 @@ public final class Parallel implements AutoCloseable {
             task.run(0, n);
             return;
         }
+        turn.lock();
         submitLock.lock();
         try {
             post(n, task);
@@ -93,7 +98,30 @@ public final class Parallel implements AutoCloseable {
             rethrowFailure();
         } finally {
             submitLock.unlock();
+            turn.unlock();
         }
+    }
+
+    /**
+     * Runs {@code section} (which issues jobs on this pool) without jobs of other callers in
+     * between; callers waiting meanwhile go next, in arrival order, before the section's caller
+     * gets another turn. Must not be called from inside a task of this pool.
+     *
+     * @return whether other callers were waiting for the pool when the section ended
+     */
+    public boolean exclusively(Runnable section) {
+        turn.lock();
+        try {
+            section.run();
+            return turn.hasQueuedThreads();
+        } finally {
+            turn.unlock();
+        }
+    }
+
+    /** Whether some caller is running a job or waiting for its turn right now. */
+    public boolean busy() {
+        return turn.isLocked() || turn.hasQueuedThreads();
     }
 
     private boolean runsInsideThisPool() {

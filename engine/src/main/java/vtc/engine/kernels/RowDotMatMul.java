@@ -4,10 +4,8 @@ import static vtc.engine.kernels.DecodeKernels.WEIGHT_ROWS;
 import static vtc.engine.kernels.WeightVectors.FLOATS;
 import static vtc.engine.kernels.WeightVectors.LANES;
 
-import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import vtc.engine.tensor.DType;
 import vtc.engine.tensor.WeightMatrix;
 
 /**
@@ -68,7 +66,7 @@ final class RowDotMatMul {
         long w1 = w.rowOffset(Math.min(j0 + 1, j1 - 1));
         long w2 = w.rowOffset(Math.min(j0 + 2, j1 - 1));
         long w3 = w.rowOffset(Math.min(j0 + 3, j1 - 1));
-        int largestF16 = DecodeKernels.run(w.dtype(), w.data(), w0, w1, w2, w3, kv, x, xo, tile);
+        int largestF16 = DecodeKernels.run(w, w0, w1, w2, w3, kv, x, xo, tile);
         boolean infinityOrNan = largestF16 >= WeightVectors.F16_INF;
         finish(1, tile, infinityOrNan, x, xo, w, bias, out, o, j0, j1);
     }
@@ -81,7 +79,7 @@ final class RowDotMatMul {
         float[] wide = s.widened(k);
         for (int r = 0; r < GROUP; r++) {
             int j = Math.min(j0 + r, j1 - 1);
-            WeightVectors.widen(w.dtype(), w.data(), w.rowOffset(j), kv, wide, r * k);
+            WeightVectors.widen(w, j, 0, kv, wide, r * k);
         }
         int i = 0;
         for (; i + WidenedTiles.ROWS <= m; i += WidenedTiles.ROWS) {
@@ -126,12 +124,9 @@ final class RowDotMatMul {
 
     /** {@code Σ x[xi + c] · w[j][c]} over {@code c ∈ [c0, c1)}, one exactly widened weight at a time. */
     private static float scalarDot(float[] x, int xi, WeightMatrix w, int j, int c0, int c1) {
-        DType dtype = w.dtype();
-        MemorySegment data = w.data();
-        long row = w.rowOffset(j);
         float sum = 0f;
         for (int c = c0; c < c1; c++) {
-            sum += x[xi + c] * WeightVectors.scalar(dtype, data, row + (long) c * dtype.bytes());
+            sum += x[xi + c] * WeightVectors.scalar(w, j, c);
         }
         return sum;
     }

@@ -3,6 +3,7 @@ package vtc.engine.kernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -10,13 +11,14 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
-import vtc.engine.tensor.DType;
+import vtc.engine.tensor.Q8Quantizer;
+import vtc.engine.tensor.WeightMatrix;
 
 /**
- * Widens stored weights (little-endian, possibly unaligned, inside a mapping) to float32: BF16 as
+ * Widens stored weights (little-endian, possibly unaligned) to float32: BF16 as
  * {@code bits << 16}, F32 as is, F16 in bulk with the CPU's conversion instruction (exact for
  * normals, subnormals, ±0, ±inf and NaN) or, inside the decode kernels, in registers for every
- * value but infinity and NaN.
+ * value but infinity and NaN; Q8_0 as its int8 value times its block's scale.
  */
 final class WeightVectors {
 
@@ -26,6 +28,9 @@ final class WeightVectors {
     /** As many 16-bit lanes as there are float lanes. */
     private static final VectorSpecies<Short> HALVES =
             VectorSpecies.of(short.class, VectorShape.forBitSize(LANES * Short.SIZE));
+    /** As many 8-bit lanes as there are float lanes. */
+    private static final VectorSpecies<Byte> BYTES =
+            VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * Byte.SIZE));
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfShort U16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
@@ -72,24 +77,60 @@ final class WeightVectors {
                 .convertShape(VectorOperators.S2I, INTS, 0);
     }
 
-    /** One stored weight widened to float32 (tails shorter than a vector). */
-    static float scalar(DType dtype, MemorySegment data, long byteOffset) {
-        return switch (dtype) {
-            case F32 -> data.get(F32_LE, byteOffset);
-            case BF16 -> Float.intBitsToFloat((data.get(U16_LE, byteOffset) & 0xFFFF) << 16);
-            case F16 -> Float.float16ToFloat(data.get(U16_LE, byteOffset));
+    /** {@code LANES} Q8_0 values widened (exactly) to float32, before their block's scale. */
+    static FloatVector q8(MemorySegment data, long byteOffset) {
+        return (FloatVector) ByteVector.fromMemorySegment(BYTES, data, byteOffset, LE)
+                .convertShape(VectorOperators.B2F, FLOATS, 0);
+    }
+
+    /** One Q8_0 block scale broadcast to every lane. */
+    static FloatVector scale(MemorySegment data, long byteOffset) {
+        return FloatVector.broadcast(FLOATS, data.get(F32_LE, byteOffset));
+    }
+
+    /** Weight (row, col) widened to float32 (tails shorter than a vector). */
+    static float scalar(WeightMatrix w, int row, int col) {
+        MemorySegment data = w.data();
+        long at = w.rowOffset(row) + (long) col * w.dtype().bytes();
+        return switch (w.dtype()) {
+            case F32 -> data.get(F32_LE, at);
+            case BF16 -> Float.intBitsToFloat((data.get(U16_LE, at) & 0xFFFF) << 16);
+            case F16 -> Float.float16ToFloat(data.get(U16_LE, at));
+            case Q8_0 -> data.get(ValueLayout.JAVA_BYTE, at) * data.get(F32_LE, w.scaleOffset(row, col));
         };
     }
 
     /**
-     * Widens {@code count} weights starting at {@code byteOffset} into {@code dst[dstOff ..]}.
-     * One loop per dtype, so each loop body is a straight run of vector instructions.
+     * Widens {@code count} weights of row {@code row} from column {@code col} into
+     * {@code dst[dstOff ..]}. One loop per dtype, so each loop body is a straight run of vector
+     * instructions.
      */
-    static void widen(DType dtype, MemorySegment data, long byteOffset, int count, float[] dst, int dstOff) {
-        switch (dtype) {
+    static void widen(WeightMatrix w, int row, int col, int count, float[] dst, int dstOff) {
+        MemorySegment data = w.data();
+        long byteOffset = w.rowOffset(row) + (long) col * w.dtype().bytes();
+        switch (w.dtype()) {
             case F32 -> widenF32(data, byteOffset, count, dst, dstOff);
             case BF16 -> widenBf16(data, byteOffset, count, dst, dstOff);
             case F16 -> widenF16(data, byteOffset, count, dst, dstOff);
+            case Q8_0 -> widenQ8(w, row, col, count, dst, dstOff);
+        }
+    }
+
+    /** Q8_0: whole blocks as vectors times their scale, a partial block one value at a time. */
+    private static void widenQ8(WeightMatrix w, int row, int col, int count, float[] dst, int dstOff) {
+        MemorySegment data = w.data();
+        long values = w.rowOffset(row) + col;
+        int i = 0;
+        if (col % Q8Quantizer.BLOCK == 0 && Q8Quantizer.BLOCK % LANES == 0) {
+            for (; i + Q8Quantizer.BLOCK <= count; i += Q8Quantizer.BLOCK) {
+                FloatVector scale = scale(data, w.scaleOffset(row, col + i));
+                for (int v = i; v < i + Q8Quantizer.BLOCK; v += LANES) {
+                    q8(data, values + v).mul(scale).intoArray(dst, dstOff + v);
+                }
+            }
+        }
+        for (; i < count; i++) {
+            dst[dstOff + i] = scalar(w, row, col + i);
         }
     }
 
@@ -109,7 +150,7 @@ final class WeightVectors {
             bf16(data, byteOffset + 2L * i).intoArray(dst, dstOff + i);
         }
         for (; i < count; i++) {
-            dst[dstOff + i] = scalar(DType.BF16, data, byteOffset + 2L * i);
+            dst[dstOff + i] = Float.intBitsToFloat((data.get(U16_LE, byteOffset + 2L * i) & 0xFFFF) << 16);
         }
     }
 

@@ -3,25 +3,28 @@ package vtc.engine.llava;
 import java.util.Arrays;
 import java.util.Objects;
 import vtc.engine.kernels.Parallel;
-import vtc.engine.prune.DecoderTokenSelector;
+import vtc.engine.prune.Cut;
+import vtc.engine.prune.DecoderAttentionObserver;
+import vtc.engine.prune.KeptPatches;
+import vtc.engine.prune.KeptRows;
+import vtc.engine.prune.TokenSelector;
 import vtc.engine.prune.VisionShape;
-import vtc.engine.prune.VisualTokenSelector;
-import vtc.engine.stop.GenerationStoppedException;
-import vtc.engine.stop.StopPoints;
-import vtc.engine.stop.StopReason;
 import vtc.engine.text.DecodeState;
 import vtc.engine.text.KvCache;
 import vtc.engine.text.LlamaConfig;
 import vtc.engine.text.LlamaDecoder;
-import vtc.engine.text.PrefillResult;
+import vtc.engine.text.PromptRows;
 import vtc.engine.vision.ClipVisionTower;
 
 /**
  * LLaVA-1.5 generation with optional visual token pruning: ViT up to the feature layer (watched
- * by the visual selector), compaction of the kept features, projector on the kept rows only,
- * splice into the prompt, decoder prefill (optionally with FastV), then one token per step.
+ * by the request's selection), the selection's cut (before the projector, or before a decoder
+ * layer), projector on the kept rows only, splice into the prompt, decoder prefill, then one
+ * token per step. The one place where what a selection returns is checked and applied.
  *
- * <p>Immutable and thread-safe: every request allocates its own activations and KV cache.
+ * <p>Thread-safe: every request allocates its own activations and KV cache, and requests that
+ * decode at the same time are stepped together by one {@link BatchScheduler} (one pass over the
+ * weights per token for all of them), with the tokens each would get alone.
  */
 public final class LlavaModel {
 
@@ -29,9 +32,20 @@ public final class LlavaModel {
     private final ClipVisionTower vision;
     private final MultiModalProjector projector;
     private final LlamaDecoder decoder;
+    private final BatchScheduler scheduler;
+    private final PrefixCache prefixCache;
 
     /** @param parallel the worker pool every kernel of this model uses, sized by the caller */
     public LlavaModel(LlavaConfig config, LlavaWeights weights, Parallel parallel) {
+        this(config, weights, parallel, null);
+    }
+
+    /**
+     * @param prefixCache where prompts up to the end of their image are kept for follow-up
+     *                    questions about the same image, or null to keep none
+     */
+    public LlavaModel(LlavaConfig config, LlavaWeights weights, Parallel parallel, PrefixCache prefixCache) {
+        this.prefixCache = prefixCache;
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(weights, "weights");
         int featureHiddenIndex = config.featureHiddenIndex();
@@ -42,6 +56,7 @@ public final class LlavaModel {
         this.vision = new ClipVisionTower(config.vision(), weights.vision(), featureHiddenIndex, parallel);
         this.projector = new MultiModalProjector(weights.projector(), parallel);
         this.decoder = new LlamaDecoder(config.text(), weights.text(), parallel);
+        this.scheduler = new BatchScheduler(decoder, parallel);
         if (projector.inputSize() != config.vision().hiddenSize() || projector.outputSize() != config.text().hiddenSize()) {
             throw new IllegalArgumentException("projector maps " + projector.inputSize() + " -> " + projector.outputSize()
                     + " but the vision tower gives " + config.vision().hiddenSize() + " and the decoder takes "
@@ -65,6 +80,15 @@ public final class LlavaModel {
         return decoder;
     }
 
+    BatchScheduler scheduler() {
+        return scheduler;
+    }
+
+    /** The prefix cache this model fills and reuses, or null. */
+    public PrefixCache prefixCache() {
+        return prefixCache;
+    }
+
     /** What a visual token selector watches. */
     public VisionShape visionShape() {
         return new VisionShape(config.featureLayer(), config.vision().numAttentionHeads(), config.vision().gridSize());
@@ -74,8 +98,8 @@ public final class LlavaModel {
      * Runs one request; {@code listener} (may be null) hears each token as it is chosen. A prompt
      * without the image token and without pixels is a text-only request: no vision, no pruning.
      *
-     * @throws vtc.engine.stop.GenerationStoppedException if the thread is interrupted or the
-     *         deadline it runs under passes (see {@link vtc.engine.stop.StopPoints})
+     * @throws vtc.engine.stop.GenerationStoppedException if the calling thread is interrupted or
+     *         the deadline it runs under passes (see {@link vtc.engine.stop.StopPoints})
      */
     public GenerationResult generate(GenerationRequest request, TokenListener listener) {
         int imagePosition = validate(request);
@@ -83,40 +107,46 @@ public final class LlavaModel {
             return generateText(request, listener);
         }
         GenerationOptions options = request.options();
-        int n = config.vision().numPatches();
 
         long start = System.nanoTime();
+        PrefixCache.Key prefixKey = prefixKey(request, imagePosition);
+        PrefixCache.Entry stored = prefixKey == null ? null : prefixCache.get(prefixKey);
+        if (stored != null) {
+            return generateAfter(stored, request, imagePosition, start, listener);
+        }
         projector.prefetch();
-        VisualTokenSelector.Selection selection =
-                request.visualSelector() == null ? null : request.visualSelector().begin(visionShape());
+        TokenSelector.Selection selection = begin(request.selector());
         float[] features = vision.patchFeatures(request.pixelValues(), selection, null);
         long visionDone = System.nanoTime();
 
-        int[] kept = selection == null ? allIndices(n) : checkedKeep(selection.keep(), n, request.visualSelector());
-        compactRows(features, config.vision().hiddenSize(), kept);
+        ImageRows image = cutBeforeProjector(selection, features);
         long pruneDone = System.nanoTime();
 
-        float[] imageTokens = projector.project(features, kept.length);
-        float[] x = embedPrompt(request.promptIds(), imageTokens, kept.length);
-        int promptRows = request.promptIds().length - 1 + kept.length;
-        int[] positions = allIndices(promptRows);
+        float[] imageTokens = projector.project(image.rows(), image.count());
+        float[] x = embedPrompt(request.promptIds(), imageTokens, image.count());
+        int promptRows = request.promptIds().length - 1 + image.count();
+        checkLength(promptRows, options.maxNewTokens());
         KvCache cache = decoder.newCache(promptRows + Math.max(1, options.maxNewTokens()));
-        DecoderTokenSelector fastv = request.decoderSelector();
-        PrefillResult prefill = decoder.prefill(cache, x, promptRows, positions, fastv, imagePosition, kept.length, null);
+        PromptRows prompt = new PromptRows(x, promptRows, config.text().hiddenSize());
+        ImageRows reachedTheEnd = prefill(cache, prompt, selection, imagePosition, image);
         float[] logits = new float[config.text().vocabSize()];
-        decoder.logits(x, prefill.rows() - 1, logits);
+        decoder.logits(x, prompt.rows() - 1, logits);
+        if (prefixKey != null && (selection == null || !selection.cut().isInDecoder())) {
+            int rows = imagePosition + image.count();
+            prefixCache.put(prefixKey, new PrefixCache.Entry(cache.copyPrefix(rows, rows), rows, image.patches(), image.count()));
+        }
         long prefillDone = System.nanoTime();
 
         int[] generated = decode(cache, logits, promptRows, options, listener);
         long decodeDone = System.nanoTime();
 
-        int[] reachedDecoderEnd = prefill.keptImageIndices() == null ? kept : pick(kept, prefill.keptImageIndices());
         Timings timings = new Timings(millis(start, visionDone), millis(visionDone, pruneDone),
                 millis(pruneDone, prefillDone), millis(prefillDone, decodeDone));
-        return new GenerationResult(request.promptIds().clone(), n, reachedDecoderEnd, generated, timings);
+        return new GenerationResult(request.promptIds().clone(), config.vision().numPatches(),
+                reachedTheEnd.patches(), reachedTheEnd.count(), generated, timings);
     }
 
-    /** A prompt with no image: the decoder alone (selectors have nothing to prune and are not asked). */
+    /** A prompt with no image: the decoder alone (a selector has nothing to prune and is not asked). */
     private GenerationResult generateText(GenerationRequest request, TokenListener listener) {
         int[] ids = request.promptIds();
         long start = System.nanoTime();
@@ -126,13 +156,163 @@ public final class LlavaModel {
             decoder.embed(ids[i], x, i * d);
         }
         KvCache cache = decoder.newCache(ids.length + Math.max(1, request.options().maxNewTokens()));
-        decoder.prefill(cache, x, ids.length, allIndices(ids.length), null, 0, 0, null);
+        decoder.prefill(cache, new PromptRows(x, ids.length, d), null);
         float[] logits = new float[config.text().vocabSize()];
         decoder.logits(x, ids.length - 1, logits);
         long prefillDone = System.nanoTime();
         int[] generated = decode(cache, logits, ids.length, request.options(), listener);
         Timings timings = new Timings(0, 0, millis(start, prefillDone), millis(prefillDone, System.nanoTime()));
-        return new GenerationResult(ids.clone(), 0, new int[0], generated, timings);
+        return new GenerationResult(ids.clone(), 0, new int[0], 0, generated, timings);
+    }
+
+    /**
+     * The key of a request's prompt prefix, or null when it cannot be reused: no cache, a
+     * selector whose choice may look at the question, or no question tokens after the image.
+     */
+    private PrefixCache.Key prefixKey(GenerationRequest request, int imagePosition) {
+        if (prefixCache == null || imagePosition == request.promptIds().length - 1) {
+            return null;
+        }
+        String selector = request.selector() == null ? "all patches" : request.selector().imageOnlyKey();
+        return selector == null ? null : new PrefixCache.Key(request.pixelValues(), selector, request.promptIds(), imagePosition);
+    }
+
+    /** A follow-up on a stored prefix: only the prompt's tokens after the image go through the decoder. */
+    private GenerationResult generateAfter(PrefixCache.Entry prefix, GenerationRequest request, int imagePosition,
+                                           long start, TokenListener listener) {
+        int[] ids = request.promptIds();
+        GenerationOptions options = request.options();
+        int d = config.text().hiddenSize();
+        int question = ids.length - 1 - imagePosition;
+        int promptRows = prefix.rows() + question;
+        checkLength(promptRows, options.maxNewTokens());
+        KvCache cache = prefix.prefix().copyPrefix(prefix.rows(), promptRows + Math.max(1, options.maxNewTokens()));
+        float[] x = new float[question * d];
+        int[] positions = new int[question];
+        for (int i = 0; i < question; i++) {
+            decoder.embed(ids[imagePosition + 1 + i], x, i * d);
+            positions[i] = prefix.rows() + i;
+        }
+        decoder.prefill(cache, new PromptRows(x, positions, question, d), null);
+        float[] logits = new float[config.text().vocabSize()];
+        decoder.logits(x, question - 1, logits);
+        long prefillDone = System.nanoTime();
+
+        int[] generated = decode(cache, logits, promptRows, options, listener);
+        Timings timings = new Timings(0, 0, millis(start, prefillDone), millis(prefillDone, System.nanoTime()));
+        return new GenerationResult(ids.clone(), config.vision().numPatches(), prefix.patches().clone(),
+                prefix.imageRows(), generated, timings);
+    }
+
+    /**
+     * The rows that stand for the image: which patches they come from (output order) and, before
+     * the projector, the rows themselves ({@code count × width}).
+     */
+    private record ImageRows(int[] patches, float[] rows, int count) {
+    }
+
+    /**
+     * Starts a request's selection and checks what it declares against this model, before any
+     * compute: a cut inside the decoder needs a layer before it, and only a tower that holds the
+     * last layer's query/key weights can show them.
+     */
+    private TokenSelector.Selection begin(TokenSelector selector) {
+        if (selector == null) {
+            return null;
+        }
+        TokenSelector.Selection selection = selector.begin(visionShape());
+        Cut cut = selection.cut();
+        int layers = config.text().numHiddenLayers();
+        if (cut.isInDecoder() && cut.decoderLayer() >= layers) {
+            throw new InvalidRequestException(selector + " cuts before decoder layer K = " + cut.decoderLayer()
+                    + ", but the decoder has " + layers + " layers: K must be in [1, " + (layers - 1) + "]");
+        }
+        if (selection.wantsLastLayerQueryKey() && !vision.hasLastLayerQueryKey()) {
+            throw new InvalidRequestException(selector + " needs the last vision layer's layer_norm1, q_proj and k_proj "
+                    + "(layer " + (config.vision().numHiddenLayers() - 1) + "), which this checkpoint or "
+                    + "vision_feature_layer " + config.visionFeatureLayer() + " does not provide");
+        }
+        return selection;
+    }
+
+    /** All N feature rows, or the rows a cut before the projector keeps, gathered in output order. */
+    private ImageRows cutBeforeProjector(TokenSelector.Selection selection, float[] features) {
+        int n = config.vision().numPatches();
+        int d = config.vision().hiddenSize();
+        if (selection == null || selection.cut().isInDecoder()) {
+            return new ImageRows(allIndices(n), features, n);
+        }
+        KeptPatches kept = selection.keepPatches(features, d);
+        int[] patches = KeptRows.checked(kept.indices(), n, false, selection);
+        float[] merged = kept.mergedRows();
+        if (merged == null) {
+            float[] rows = new float[patches.length * d];
+            KeptRows.gather(features, d, patches, rows);
+            return new ImageRows(patches, rows, patches.length);
+        }
+        if (merged.length % d != 0 || merged.length / d < patches.length) {
+            throw new IllegalStateException(selection.getClass().getSimpleName() + " merged " + merged.length
+                    + " floats for " + patches.length + " kept patches; it must give whole rows of " + d
+                    + ", one per kept patch and then any extra rows");
+        }
+        return new ImageRows(patches, merged, merged.length / d);
+    }
+
+    /**
+     * The prompt pass. With a cut before decoder layer K, layers 0..K−1 run on every row, the
+     * selection sees layer K−1's last-row attention on the image rows, and layers K.. run on the
+     * text rows and the kept image rows only, at their original positions.
+     *
+     * @return the image rows that reached the end of the decoder
+     */
+    private ImageRows prefill(KvCache cache, PromptRows prompt, TokenSelector.Selection selection, int imageStart,
+                              ImageRows image) {
+        if (selection == null || !selection.cut().isInDecoder()) {
+            decoder.prefill(cache, prompt, null);
+            return image;
+        }
+        int k = selection.cut().decoderLayer();
+        float[] imageAttention = new float[image.count()];
+        decoder.prefill(cache, prompt, 0, k, new DecoderAttentionObserver() {
+            @Override
+            public boolean wantsLayer(int layer) {
+                return layer == k - 1;
+            }
+
+            @Override
+            public void lastTokenAttention(int layer, float[] headMean, int[] keyPositions, int keys) {
+                for (int i = 0; i < keys; i++) {
+                    int j = keyPositions[i] - imageStart;
+                    if (j >= 0 && j < imageAttention.length) {
+                        imageAttention[j] = headMean[i];
+                    }
+                }
+            }
+        });
+        int[] kept = KeptRows.checked(selection.keepImageTokens(imageAttention), image.count(), true, selection);
+        prompt.keepRows(textAndKeptImageRows(prompt.rows(), imageStart, image.count(), kept));
+        decoder.prefill(cache, prompt, k, config.text().numHiddenLayers(), null);
+        int[] patches = new int[kept.length];
+        for (int i = 0; i < kept.length; i++) {
+            patches[i] = image.patches()[kept[i]];
+        }
+        return new ImageRows(patches, null, kept.length);
+    }
+
+    /** Row indices, ascending: every text row and image row {@code imageStart + kept[j]}. */
+    private static int[] textAndKeptImageRows(int rows, int imageStart, int imageCount, int[] kept) {
+        int[] out = new int[rows - imageCount + kept.length];
+        int next = 0;
+        for (int i = 0; i < imageStart; i++) {
+            out[next++] = i;
+        }
+        for (int j : kept) {
+            out[next++] = imageStart + j;
+        }
+        for (int i = imageStart + imageCount; i < rows; i++) {
+            out[next++] = i;
+        }
+        return out;
     }
 
     /**
@@ -180,33 +360,10 @@ public final class LlavaModel {
         return at;
     }
 
-    /** Sampling loop: the first token comes from the prefill logits, each next one from a decode step. */
+    /** The first token comes from the prefill logits, each next one from a step of the shared batch. */
     private int[] decode(KvCache cache, float[] prefillLogits, int promptRows, GenerationOptions options,
                          TokenListener listener) {
-        LlamaConfig text = config.text();
-        TokenSampler sampler = new TokenSampler(options, text.vocabSize());
-        DecodeState state = options.maxNewTokens() > 1 ? decoder.decodeState(cache) : null;
-        int[] generated = new int[options.maxNewTokens()];
-        float[] logits = prefillLogits;
-        int count = 0;
-        while (count < generated.length) {
-            int token = sampler.next(logits);
-            generated[count] = token;
-            if (listener != null) {
-                listener.onToken(count, token, logits);
-            }
-            count++;
-            if ((options.stopAtEos() && text.isEos(token)) || count == generated.length
-                    || (listener != null && listener.finished())) {
-                break;
-            }
-            StopReason stop = StopPoints.pending();
-            if (stop != null) {
-                throw new GenerationStoppedException(stop, "decode", Arrays.copyOf(generated, count));
-            }
-            logits = state.next(token, promptRows + count - 1);
-        }
-        return Arrays.copyOf(generated, count);
+        return scheduler.generate(cache, prefillLogits, promptRows, options, listener);
     }
 
     /** Everything checked before any compute; returns the image token's index, −1 for a text-only prompt. */
@@ -243,12 +400,16 @@ public final class LlavaModel {
                     + config.text().maxPositionEmbeddings());
         }
         checkCacheFits(total);
-        DecoderTokenSelector fastv = request.decoderSelector();
-        if (fastv != null && (fastv.layer() < 1 || fastv.layer() >= config.text().numHiddenLayers())) {
-            throw new InvalidRequestException("FastV layer K must be in [1, " + (config.text().numHiddenLayers() - 1)
-                    + "], got " + fastv.layer());
-        }
         return imagePosition;
+    }
+
+    /** A merge can add rows; the prompt it makes must still fit the positions. */
+    private void checkLength(int promptRows, int maxNewTokens) {
+        long total = (long) promptRows + maxNewTokens;
+        if (total > config.text().maxPositionEmbeddings()) {
+            throw new InvalidRequestException("prompt (" + promptRows + " rows after pruning) + " + maxNewTokens
+                    + " new tokens = " + total + " exceeds max_position_embeddings " + config.text().maxPositionEmbeddings());
+        }
     }
 
     /** A request whose KV cache cannot be allocated is refused here, not by an OutOfMemoryError mid-way. */
@@ -262,37 +423,6 @@ public final class LlavaModel {
                     "the KV cache for %d positions needs %.1f GB, more than the heap's %.1f GB; ask for fewer new tokens",
                     positions, bytes / 1e9, heap / 1e9));
         }
-    }
-
-    private static int[] checkedKeep(int[] keep, int n, VisualTokenSelector selector) {
-        String who = selector.getClass().getSimpleName();
-        if (keep == null || keep.length == 0) {
-            throw new IllegalStateException(who + " kept no visual token");
-        }
-        for (int i = 0; i < keep.length; i++) {
-            if (keep[i] < 0 || keep[i] >= n || (i > 0 && keep[i] <= keep[i - 1])) {
-                throw new IllegalStateException(who + " must keep strictly ascending patch indices in [0, " + n
-                        + "), got " + Arrays.toString(keep));
-            }
-        }
-        return keep.clone();
-    }
-
-    /** Moves row {@code keep[i]} to row i; ascending indices make the in-place copy safe. */
-    private static void compactRows(float[] rows, int width, int[] keep) {
-        for (int i = 0; i < keep.length; i++) {
-            if (keep[i] != i) {
-                System.arraycopy(rows, keep[i] * width, rows, i * width, width);
-            }
-        }
-    }
-
-    private static int[] pick(int[] values, int[] indices) {
-        int[] out = new int[indices.length];
-        for (int i = 0; i < indices.length; i++) {
-            out[i] = values[indices[i]];
-        }
-        return out;
     }
 
     private static int[] allIndices(int n) {

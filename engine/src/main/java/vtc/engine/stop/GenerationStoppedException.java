@@ -1,11 +1,14 @@
 package vtc.engine.stop;
 
+import java.util.concurrent.CancellationException;
+
 /**
  * A request stopped early by its caller: interrupted or past its deadline. Thrown from the stage
  * that noticed it; the model is unaffected and serves the next request as usual. An interrupt
- * stays set on the thread, as the caller asked for it.
+ * stays set on the thread, as the caller asked for it. A {@link CancellationException}, as the
+ * caller cancelled the work.
  */
-public class GenerationStoppedException extends RuntimeException {
+public class GenerationStoppedException extends CancellationException {
 
     private static final long serialVersionUID = 1L;
 

@@ -4,7 +4,8 @@ import java.util.function.Supplier;
 
 /**
  * The places where a running request may stop: between ViT layers, between decoder layers of the
- * prompt pass, and before each generated token. A request stops when its thread is interrupted or
+ * prompt pass, and before each generated token (the decode batch drops a stopped request at its
+ * next step). A request stops when its thread is interrupted or
  * when the deadline it runs under has passed; between two stop points nothing is checked, so a
  * stop takes effect within one layer or one token.
  *
@@ -32,6 +33,14 @@ public final class StopPoints {
             return StopReason.DEADLINE;
         }
         return null;
+    }
+
+    /** Nanoseconds until the current deadline (0 once it passed), or {@link Long#MAX_VALUE} without one. */
+    public static long nanosLeft() {
+        if (!DEADLINE_NANOS.isBound()) {
+            return Long.MAX_VALUE;
+        }
+        return Math.max(0, DEADLINE_NANOS.get() - System.nanoTime());
     }
 
     /** A stop point before any token exists. */

@@ -2,6 +2,7 @@ package vtc.engine.text;
 
 import java.util.Arrays;
 import vtc.engine.kernels.Attention;
+import vtc.engine.kernels.AttentionTile;
 import vtc.engine.kernels.Parallel;
 import vtc.engine.kernels.Softmax;
 

@@ -28,6 +28,25 @@ public final class DecodeState {
         return cache;
     }
 
+    LlamaDecoder decoder() {
+        return decoder;
+    }
+
+    /** The one-element position array of this sequence's step. */
+    int[] position() {
+        return position;
+    }
+
+    /** This sequence's one-row scratch; a {@link DecodeBatch} runs the sequence's attention in it. */
+    LayerActivations activations() {
+        return act;
+    }
+
+    /** The next-token logits of the last step, by {@link #next} or a {@link DecodeBatch}; reused by the next step. */
+    public float[] logits() {
+        return logits;
+    }
+
     /**
      * Runs {@code token} at decoder position {@code pos} through every layer (appending it to
      * the cache) and returns the next-token logits. The array is reused by the next step.

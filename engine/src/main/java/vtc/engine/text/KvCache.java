@@ -44,6 +44,30 @@ public final class KvCache {
         return capacity;
     }
 
+    /** Bytes this cache's keys and values take. */
+    public long bytes() {
+        return bytes(keys.length, kvDim, capacity);
+    }
+
+    /**
+     * A new cache of {@code capacity} positions holding a copy of the first {@code entries}
+     * entries of every layer: a prompt prefix kept for reuse, or a request starting from one.
+     */
+    public KvCache copyPrefix(int entries, int capacity) {
+        KvCache copy = new KvCache(keys.length, kvDim, capacity);
+        for (int layer = 0; layer < keys.length; layer++) {
+            if (entries > length[layer] || entries > capacity) {
+                throw new IllegalArgumentException("cannot copy " + entries + " entries of layer " + layer + ", which holds "
+                        + length[layer] + ", into a cache of " + capacity);
+            }
+            System.arraycopy(keys[layer], 0, copy.keys[layer], 0, entries * kvDim);
+            System.arraycopy(values[layer], 0, copy.values[layer], 0, entries * kvDim);
+            System.arraycopy(positions[layer], 0, copy.positions[layer], 0, entries);
+            copy.length[layer] = entries;
+        }
+        return copy;
+    }
+
     /** Entries cached for {@code layer}. */
     public int length(int layer) {
         return length[layer];

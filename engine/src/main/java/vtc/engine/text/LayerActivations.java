@@ -7,7 +7,6 @@ package vtc.engine.text;
  */
 final class LayerActivations {
 
-    final int maxRows;
     final float[] normed;
     final float[] q;
     final float[] k;
@@ -30,7 +29,6 @@ final class LayerActivations {
     LayerActivations(LlamaConfig config, int rows, int cacheCapacity) {
         int qDim = config.numAttentionHeads() * config.headDim();
         int kvDim = config.numKeyValueHeads() * config.headDim();
-        this.maxRows = rows;
         this.normed = new float[rows * config.hiddenSize()];
         this.q = new float[rows * qDim];
         this.k = new float[rows * kvDim];

@@ -1,6 +1,5 @@
 package vtc.engine.text;
 
-import java.util.Arrays;
 import java.util.Objects;
 import vtc.engine.kernels.Activations;
 import vtc.engine.kernels.MatMul;
@@ -9,18 +8,17 @@ import vtc.engine.kernels.Parallel;
 import vtc.engine.kernels.Rope;
 import vtc.engine.kernels.VectorOps;
 import vtc.engine.prune.DecoderAttentionObserver;
-import vtc.engine.prune.DecoderTokenSelector;
 import vtc.engine.stop.StopPoints;
 import vtc.engine.tensor.WeightMatrix;
 import vtc.engine.tensor.WeightPrefetch;
 
 /**
- * The Llama decoder (SPEC §6): pre-RMSNorm blocks with rotary grouped-query attention and a
- * SwiGLU MLP. A prompt runs all its rows through each layer at once (one matrix-matrix product
+ * The Llama decoder (docs/semantics.md, "Decoder"): pre-RMSNorm blocks with rotary
+ * grouped-query attention and a SwiGLU MLP. A prompt runs all its rows through each layer at once (one matrix-matrix product
  * per projection); generation then adds one token per step against the {@link KvCache}.
  *
  * <p>Every row carries an explicit decoder position: RoPE rotates by it and the causal mask
- * compares it, so FastV's kept tokens keep their original positions (SPEC §4b).
+ * compares it, so tokens kept by a cut inside the decoder keep their original positions.
  * Immutable and safe to share; per-request state lives in the cache and {@link DecodeState}.
  */
 public final class LlamaDecoder {
@@ -73,40 +71,35 @@ public final class LlamaDecoder {
     }
 
     /**
-     * Runs the prompt rows through every layer, filling {@code cache}. {@code x} ({@code rows}
-     * rows of hidden size) and {@code positions} are updated in place: they end as the output of
-     * the last layer (before the final norm) for the rows that are still there.
+     * Runs the prompt rows through every layer, filling {@code cache}. The rows end as the
+     * output of the last layer (before the final norm).
      *
-     * @param fastv      prunes image tokens inside the decoder, or null
-     * @param imageStart position of image token 0; image token j sits at {@code imageStart + j}
-     * @param imageCount number of image tokens (ignored without FastV)
-     * @param observer   receives the last prompt token's head-mean attention per layer, or null
+     * @param observer receives the last prompt row's head-mean attention in the layers it wants, or null
      */
-    public PrefillResult prefill(KvCache cache, float[] x, int rows, int[] positions, DecoderTokenSelector fastv,
-                                 int imageStart, int imageCount, DecoderAttentionObserver observer) {
-        int pruneLayer = fastv == null ? -1 : fastv.layer();
-        if (fastv != null && (pruneLayer < 1 || pruneLayer >= config.numHiddenLayers())) {
-            throw new IllegalArgumentException("FastV layer K must be in [1, " + (config.numHiddenLayers() - 1)
-                    + "], got " + pruneLayer);
+    public void prefill(KvCache cache, PromptRows prompt, DecoderAttentionObserver observer) {
+        prefill(cache, prompt, 0, config.numHiddenLayers(), observer);
+    }
+
+    /**
+     * Runs the prompt rows through layers {@code [fromLayer, toLayer)}, appending to {@code cache}:
+     * a prompt pass in two parts leaves room for dropping rows in between.
+     */
+    public void prefill(KvCache cache, PromptRows prompt, int fromLayer, int toLayer, DecoderAttentionObserver observer) {
+        if (fromLayer < 0 || fromLayer > toLayer || toLayer > config.numHiddenLayers()) {
+            throw new IllegalArgumentException("layers [" + fromLayer + ", " + toLayer + ") are not within the "
+                    + config.numHiddenLayers() + " decoder layers");
         }
-        LayerActivations act = new LayerActivations(config, rows, cache.capacity());
-        int[] kept = null;
-        prefetchLayer(0);
-        for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
+        LayerActivations act = new LayerActivations(config, prompt.rows(), cache.capacity());
+        prefetchLayer(fromLayer);
+        for (int layer = fromLayer; layer < toLayer; layer++) {
             StopPoints.check("prefill");
-            if (layer == pruneLayer) {
-                float[] attention = imageAttention(act.headMean, cache, layer - 1, imageStart, imageCount);
-                kept = checkedKeep(fastv.keep(attention), imageCount);
-                rows = keepRows(x, positions, rows, imageStart, imageCount, kept);
-            }
-            boolean watched = observer != null || layer == pruneLayer - 1;
+            boolean watched = observer != null && observer.wantsLayer(layer);
             prefetchLayer(layer + 1);
-            layer(layer, x, rows, positions, cache, act, watched);
-            if (observer != null) {
+            layer(layer, prompt.x(), prompt.rows(), prompt.positions(), cache, act, watched);
+            if (watched) {
                 observer.lastTokenAttention(layer, act.headMean, cache.positions(layer), cache.length(layer));
             }
         }
-        return new PrefillResult(rows, kept);
     }
 
     /**
@@ -127,15 +120,11 @@ public final class LlamaDecoder {
     }
 
     /**
-     * Layers {@code [fromLayer, toLayer)} over {@code rows} rows at the given positions, with no
-     * cache kept afterwards: the plain path tests build references from (same layer code).
+     * Layers {@code [fromLayer, toLayer)} over {@code rows} rows at the given positions, with a
+     * cache of their own that is dropped afterwards: the plain path tests build references from.
      */
     public void forwardLayers(float[] x, int rows, int[] positions, int fromLayer, int toLayer) {
-        KvCache scratchCache = newCache(rows);
-        LayerActivations act = new LayerActivations(config, rows, rows);
-        for (int layer = fromLayer; layer < toLayer; layer++) {
-            layer(layer, x, rows, positions, scratchCache, act, false);
-        }
+        prefill(newCache(rows), new PromptRows(x, positions, rows, config.hiddenSize()), fromLayer, toLayer, null);
     }
 
     /** Final norm and lm_head of row {@code row} of {@code x} into {@code out} (vocab floats). */
@@ -161,6 +150,19 @@ public final class LlamaDecoder {
         MatMul.matmul(parallel, normed, 0, 1, weights.lmHead(), null, out, 0);
     }
 
+    /** Final norm and lm_head of the first {@code rows} rows of {@code x}: one pass over lm_head for all. */
+    void logitsOfRows(float[] x, int rows, float[] normed, float[] out) {
+        int d = config.hiddenSize();
+        for (int i = 0; i < rows; i++) {
+            Norms.rmsNorm(x, i * d, d, weights.norm(), (float) config.rmsNormEps(), normed, i * d);
+        }
+        MatMul.matmul(parallel, normed, 0, rows, weights.lmHead(), null, out, 0);
+    }
+
+    Parallel parallel() {
+        return parallel;
+    }
+
     /**
      * One decoder block over {@code rows} rows: {@code x += o_proj(attn(rmsnorm(x)))}, then
      * {@code x += down(silu(gate(h)) · up(h))} with {@code h = rmsnorm(x)}. The rows' keys and
@@ -168,10 +170,21 @@ public final class LlamaDecoder {
      */
     void layer(int layer, float[] x, int rows, int[] positions, KvCache cache, LayerActivations act,
                boolean watchLastRow) {
+        projectQkv(layer, x, rows, positions, act);
+        cache.append(layer, act.k, act.v, rows, positions);
+        act.attention.compute(parallel, cache, layer, rows, positions, watchLastRow);
+        finishLayer(layer, x, rows, act);
+    }
+
+    /**
+     * The first half of a block: {@code act.normed = rmsnorm(x)}, then the q, k and v
+     * projections of every row, rotated by each row's own position. A {@link DecodeBatch} runs
+     * this over rows that belong to different sequences.
+     */
+    void projectQkv(int layer, float[] x, int rows, int[] positions, LayerActivations act) {
         LlamaLayerWeights w = weights.layers().get(layer);
         int d = config.hiddenSize();
         float eps = (float) config.rmsNormEps();
-
         for (int i = 0; i < rows; i++) {
             Norms.rmsNorm(x, i * d, d, w.inputLayerNorm(), eps, act.normed, i * d);
         }
@@ -182,8 +195,13 @@ public final class LlamaDecoder {
             rope.apply(act.q, i * qDim, config.numAttentionHeads(), positions[i]);
             rope.apply(act.k, i * kvDim, config.numKeyValueHeads(), positions[i]);
         }
-        cache.append(layer, act.k, act.v, rows, positions);
-        act.attention.compute(parallel, cache, layer, rows, positions, watchLastRow);
+    }
+
+    /** The rest of a block, from {@code act.attended}: o_proj and the residual, then the MLP and its residual. */
+    void finishLayer(int layer, float[] x, int rows, LayerActivations act) {
+        LlamaLayerWeights w = weights.layers().get(layer);
+        int d = config.hiddenSize();
+        float eps = (float) config.rmsNormEps();
         MatMul.matmul(parallel, act.attended, 0, rows, w.oProj(), null, act.residual, 0);
         VectorOps.add(x, 0, act.residual, 0, rows * d);
 
@@ -195,58 +213,5 @@ public final class LlamaDecoder {
         Activations.siluMul(act.gate, 0, act.up, 0, rows * config.intermediateSize());
         MatMul.matmul(parallel, act.gate, 0, rows, w.downProj(), null, act.residual, 0);
         VectorOps.add(x, 0, act.residual, 0, rows * d);
-    }
-
-    /** FastV's signal: the head-mean attention of layer {@code layer}'s last row on each image key. */
-    private static float[] imageAttention(float[] headMean, KvCache cache, int layer, int imageStart, int imageCount) {
-        float[] attention = new float[imageCount];
-        int[] pos = cache.positions(layer);
-        int found = 0;
-        for (int j = 0; j < cache.length(layer); j++) {
-            int image = pos[j] - imageStart;
-            if (image >= 0 && image < imageCount) {
-                attention[image] = headMean[j];
-                found++;
-            }
-        }
-        if (found != imageCount) {
-            throw new IllegalStateException("FastV needs all " + imageCount + " image tokens in layer " + layer
-                    + " but the cache holds " + found);
-        }
-        return attention;
-    }
-
-    private static int[] checkedKeep(int[] keep, int imageCount) {
-        if (keep == null || keep.length == 0) {
-            throw new IllegalStateException("DecoderTokenSelector.keep must keep at least one image token");
-        }
-        for (int i = 0; i < keep.length; i++) {
-            if (keep[i] < 0 || keep[i] >= imageCount || (i > 0 && keep[i] <= keep[i - 1])) {
-                throw new IllegalStateException("DecoderTokenSelector.keep must return strictly ascending indices in [0, "
-                        + imageCount + "), got " + Arrays.toString(keep));
-            }
-        }
-        return keep.clone();
-    }
-
-    /** Compacts {@code x} and {@code positions} to the text rows and the kept image rows. */
-    private int keepRows(float[] x, int[] positions, int rows, int imageStart, int imageCount, int[] kept) {
-        int d = config.hiddenSize();
-        int out = 0;
-        int nextKept = 0;
-        for (int i = 0; i < rows; i++) {
-            int image = positions[i] - imageStart;
-            if (image >= 0 && image < imageCount) {
-                if (nextKept < kept.length && kept[nextKept] == image) {
-                    nextKept++;
-                } else {
-                    continue;
-                }
-            }
-            System.arraycopy(x, i * d, x, out * d, d);
-            positions[out] = positions[i];
-            out++;
-        }
-        return out;
     }
 }

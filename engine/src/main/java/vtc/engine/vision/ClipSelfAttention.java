@@ -2,7 +2,7 @@ package vtc.engine.vision;
 
 import vtc.engine.kernels.Parallel;
 import vtc.engine.kernels.Softmax;
-import vtc.engine.text.AttentionTile;
+import vtc.engine.kernels.AttentionTile;
 
 /**
  * The ViT's full (unmasked) multi-head self-attention, {@code softmax(scale · Q_h K_hᵀ) V_h} per

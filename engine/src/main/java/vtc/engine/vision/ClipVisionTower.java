@@ -6,15 +6,16 @@ import vtc.engine.kernels.MatMul;
 import vtc.engine.kernels.Norms;
 import vtc.engine.kernels.Parallel;
 import vtc.engine.kernels.VectorOps;
-import vtc.engine.prune.ClsAttentionObserver;
+import vtc.engine.prune.VisionObserver;
 import vtc.engine.stop.StopPoints;
 import vtc.engine.tensor.WeightMatrix;
 import vtc.engine.tensor.WeightPrefetch;
 
 /**
- * The CLIP ViT as LLaVA uses it (SPEC §3): patch embedding, [CLS] and position embeddings,
- * pre-layernorm, then pre-LN encoder blocks up to the feature layer. The layers after it and
- * the post-layernorm never influence LLaVA's features, so they are not run.
+ * The CLIP ViT as LLaVA uses it (docs/semantics.md, "Vision tower"): patch embedding, [CLS] and
+ * position embeddings, pre-layernorm, then pre-LN encoder blocks up to the feature layer. The
+ * layers after it and the post-layernorm never influence LLaVA's features, so they are not run;
+ * only an observer that asks for them gets the last layer's queries and keys.
  *
  * <p>Every step works on all {@code N + 1} token rows at once, so each linear layer is one
  * matrix-matrix product. Immutable and safe to share between threads; each call allocates its
@@ -55,10 +56,11 @@ public final class ClipVisionTower {
      * {@code N} rows of {@code hiddenSize} floats (patch j = grid row · grid + grid column).
      *
      * @param pixels   {@code [C, S, S]} normalized pixel values
-     * @param observer receives the [CLS] attention rows of the layers it wants, or null
+     * @param observer receives the [CLS] attention rows of the layers it wants, and the last
+     *                 layer's queries and keys if it wants them, or null
      * @param hidden   receives every hidden state, or null
      */
-    public float[] patchFeatures(float[] pixels, ClsAttentionObserver observer, VisionHiddenStateListener hidden) {
+    public float[] patchFeatures(float[] pixels, VisionObserver observer, VisionHiddenStateListener hidden) {
         int d = config.hiddenSize();
         int tokens = config.numPatches() + 1;
         prefetchLayer(0);
@@ -75,9 +77,42 @@ public final class ClipVisionTower {
                 hidden.hiddenState(layer + 1, x, tokens, d);
             }
         }
+        if (observer != null && observer.wantsLastLayerQueryKey()) {
+            lastLayerQueryKey(x, act, observer);
+        }
         float[] features = new float[(tokens - 1) * d];
         System.arraycopy(x, d, features, 0, features.length);
         return features;
+    }
+
+    /**
+     * Whether the last encoder layer's queries and keys can be computed: the layers run end just
+     * before it (LLaVA's feature layer −2) and the checkpoint holds its query/key weights.
+     */
+    public boolean hasLastLayerQueryKey() {
+        return weights.lastLayerQueryKey() != null && layersToRun == config.numHiddenLayers() - 1;
+    }
+
+    /**
+     * The last layer's {@code layer_norm1}, then {@code q_proj} of the [CLS] row only (nothing
+     * else needs a query) and {@code k_proj} of every row, on the features' hidden state.
+     */
+    private void lastLayerQueryKey(float[] x, EncoderActivations act, VisionObserver observer) {
+        if (!hasLastLayerQueryKey()) {
+            throw new IllegalStateException("the last encoder layer's q/k cannot be computed: it needs layer_norm1, "
+                    + "q_proj and k_proj of layer " + (config.numHiddenLayers() - 1) + " and features taken right before it");
+        }
+        ClipQueryKeyWeights w = weights.lastLayerQueryKey();
+        int d = config.hiddenSize();
+        int tokens = act.tokens;
+        float eps = (float) config.layerNormEps();
+        for (int t = 0; t < tokens; t++) {
+            Norms.layerNorm(x, t * d, d, w.layerNorm1Weight(), w.layerNorm1Bias(), eps, act.normed, t * d);
+        }
+        float[] clsQuery = new float[d];
+        MatMul.matmul(parallel, act.normed, 0, 1, w.qProj(), w.qBias(), clsQuery, 0);
+        MatMul.matmul(parallel, act.normed, 0, tokens, w.kProj(), w.kBias(), act.k, 0);
+        observer.lastLayerQueryKey(clsQuery, act.k, tokens, d);
     }
 
     /** Starts reading encoder layer {@code layer}'s mapped weights in the background, if it will run. */
@@ -144,7 +179,7 @@ public final class ClipVisionTower {
     }
 
     /** {@code x += out_proj(attn(ln1(x)))}, then {@code x += fc2(quick_gelu(fc1(ln2(x))))}. */
-    private void encoderLayer(int layer, float[] x, EncoderActivations act, ClsAttentionObserver observer) {
+    private void encoderLayer(int layer, float[] x, EncoderActivations act, VisionObserver observer) {
         ClipLayerWeights w = weights.layers().get(layer);
         int d = config.hiddenSize();
         int tokens = act.tokens;

@@ -46,7 +46,7 @@ class MatMulTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F16", "BF16"})
     void oddShapesAndTailsMatchReference(DType dtype) {
         Random random = new Random(42);
         for (int m : M) {
@@ -61,7 +61,7 @@ class MatMulTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F16", "BF16"})
     void blockedPathAcrossBlockAndPanelEdges(DType dtype) {
         Random random = new Random(7);
         // m ≥ BLOCKED_MIN_ROWS takes the packed path; n crosses a 256-feature block and a 64-wide panel,
@@ -104,7 +104,7 @@ class MatMulTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F16", "BF16"})
     void streamingPathAtDecoderDepths(DType dtype) {
         Random random = new Random(11);
         // m < BLOCKED_MIN_ROWS runs whole weight rows: streamed for m = 1, else widened once and
@@ -202,6 +202,9 @@ class MatMulTest {
                               boolean withBias, int xOff, int outOff) {
         float[] weights = gaussian(random, n * k);
         WeightMatrix w = TestWeights.matrix("w", dtype, n, k, weights);
+        if (random.nextBoolean()) {
+            w = w.scannedForFinite(); // F16: the kernel without the per-vector infinity/NaN check
+        }
         float[] x = gaussian(random, xOff + m * k);
         float[] bias = withBias ? gaussian(random, n) : null;
         float[] out = new float[outOff + m * n];
@@ -211,7 +214,7 @@ class MatMulTest {
                 double ref = bias == null ? 0 : bias[j];
                 double magnitude = Math.abs(ref);
                 for (int c = 0; c < k; c++) {
-                    double term = x[xOff + i * k + c] * TestWeights.stored(dtype, weights[j * k + c]);
+                    double term = x[xOff + i * k + c] * (double) w.get(j, c); // the stored value, widened exactly
                     ref += term;
                     magnitude += Math.abs(term);
                 }
@@ -220,6 +223,68 @@ class MatMulTest {
                 if (Math.abs(got - ref) > tol) {
                     fail(String.format("%s m=%d k=%d n=%d threads=%d out[%d][%d]=%s ref=%s tol=%s",
                             dtype, m, k, n, p.threads(), i, j, got, ref, tol));
+                }
+            }
+        }
+    }
+
+    /**
+     * Q8_0 through every path (streamed decode rows, widened few rows, blocked prompt) against the
+     * dequantized values {@code q · scale} in double: the kernels widen int8 exactly, so only
+     * float32 summation error remains (same tolerance as the other dtypes). The quantization
+     * error itself is bounded in {@code Q8QuantizerTest}.
+     */
+    @Test
+    void q8MatchesItsDequantizedValuesOnEveryPath() {
+        Random random = new Random(11);
+        try (Parallel one = new Parallel(1); Parallel two = new Parallel(2)) {
+            for (int m : new int[] {1, 2, 3, 4, 7, 15, MatMul.BLOCKED_MIN_ROWS + 5}) {
+                check(random, DType.Q8_0, m, 320, 37, two, m % 2 == 1, 1, 2);
+            }
+            check(random, DType.Q8_0, 1, 2048, 64, one, false, 0, 0);
+            check(random, DType.Q8_0, MatMul.BLOCKED_MIN_ROWS, 32, 70, one, true, 0, 3);
+        }
+    }
+
+    /**
+     * The error Q8_0 adds to a product, against the unquantized F32 weights: each weight moves
+     * by at most half its block's step {@code d_b = max|w_b| / 127}, so output j moves by at most
+     * {@code Σ_b d_b / 2 · Σ_{i∈b} |x_i|}; float32 summation adds its usual
+     * {@code 1e-5 · Σ|x·w|}. Checked on the decode path (1 row) and the prompt paths at k = 4096.
+     */
+    @Test
+    void q8ErrorAgainstF32StaysWithinHalfAStepPerWeight() {
+        Random random = new Random(12);
+        int k = 4096, n = 24;
+        float[] weights = gaussian(random, n * k);
+        for (int i = 0; i < weights.length; i += 97) {
+            weights[i] *= 8; // outliers widen their block's step
+        }
+        WeightMatrix q8 = TestWeights.matrix("w", DType.Q8_0, n, k, weights);
+        try (Parallel two = new Parallel(2)) {
+            for (int m : new int[] {1, 5, MatMul.BLOCKED_MIN_ROWS}) {
+                float[] x = gaussian(random, m * k);
+                float[] out = new float[m * n];
+                MatMul.matmul(two, x, 0, m, q8, null, out, 0);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double exact = 0, magnitude = 0, bound = 0;
+                        for (int b = 0; b < k; b += 32) {
+                            double max = 0, xs = 0;
+                            for (int c = b; c < b + 32; c++) {
+                                exact += (double) x[i * k + c] * weights[j * k + c];
+                                magnitude += Math.abs((double) x[i * k + c] * weights[j * k + c]);
+                                max = Math.max(max, Math.abs(weights[j * k + c]));
+                                xs += Math.abs(x[i * k + c]);
+                            }
+                            bound += max / 127 / 2 * xs;
+                        }
+                        double err = Math.abs(out[i * n + j] - exact);
+                        double tol = bound * (1 + 1e-4) + 1e-5 * magnitude;
+                        if (err > tol) {
+                            fail(String.format("Q8_0 m=%d out[%d][%d]: error %s > bound %s", m, i, j, err, tol));
+                        }
+                    }
                 }
             }
         }

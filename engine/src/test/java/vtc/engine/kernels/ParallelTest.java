@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -114,5 +118,56 @@ class ParallelTest {
         p.close();
         assertThrows(IllegalStateException.class, () -> p.forRange(10, (from, to) -> { }));
         assertThrows(IllegalArgumentException.class, () -> new Parallel(0));
+    }
+
+    /**
+     * A job another thread submits while a section runs waits for the whole section, then runs
+     * before the section's caller gets the pool again; the section's own jobs still use every
+     * thread of the pool.
+     */
+    @Test
+    void anExclusiveSectionIsNotCutAndWaitingCallersGoNext() throws Exception {
+        try (Parallel p = new Parallel(2)) {
+            List<String> order = new CopyOnWriteArrayList<>();
+            CountDownLatch inSection = new CountDownLatch(1);
+            CountDownLatch otherWaiting = new CountDownLatch(1);
+            Thread other = new Thread(() -> {
+                try {
+                    inSection.await();
+                    otherWaiting.countDown();
+                    p.forRange(2, (from, to) -> order.add("other"));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            other.start();
+            java.util.Set<Thread> sectionThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            p.exclusively(() -> {
+                p.forRange(8, (from, to) -> order.add("first"));
+                inSection.countDown();
+                try {
+                    assertTrue(otherWaiting.await(10, TimeUnit.SECONDS));
+                    while (other.getState() != Thread.State.WAITING) { // parked, waiting for its turn
+                        Thread.sleep(1);
+                    }
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                p.forRange(64, (from, to) -> {
+                    sectionThreads.add(Thread.currentThread());
+                    try {
+                        Thread.sleep(2);
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                order.add("second");
+            });
+            p.exclusively(() -> order.add("next section"));
+            other.join(10_000);
+            List<String> withoutChunks = order.stream().distinct().toList();
+            assertEquals(List.of("first", "second", "other", "next section"), withoutChunks);
+            assertEquals(2, sectionThreads.size(), "the section's jobs ran on both threads");
+        }
     }
 }

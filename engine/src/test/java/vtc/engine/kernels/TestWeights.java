@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import vtc.engine.tensor.DType;
+import vtc.engine.tensor.Q8Quantizer;
 import vtc.engine.tensor.WeightMatrix;
 
 /** Weights written into a little-endian segment the way a checkpoint stores them. */
@@ -21,6 +22,9 @@ final class TestWeights {
      * its allocation so every vector load is unaligned, as inside a safetensors mapping.
      */
     static WeightMatrix matrix(String name, DType dtype, int rows, int cols, float[] values) {
+        if (dtype == DType.Q8_0) {
+            return Q8Quantizer.quantize(matrix(name, DType.F32, rows, cols, values), Arena.ofAuto());
+        }
         long bytes = (long) rows * cols * dtype.bytes();
         MemorySegment data = Arena.ofAuto().allocate(bytes + 1, 1).asSlice(1, bytes);
         for (int i = 0; i < rows * cols; i++) {
@@ -47,6 +51,7 @@ final class TestWeights {
             case F32 -> v;
             case F16 -> Float.float16ToFloat(Float.floatToFloat16(v));
             case BF16 -> Float.intBitsToFloat(toBf16(v) << 16);
+            case Q8_0 -> throw new IllegalArgumentException("a Q8_0 value depends on its block: read it from the matrix");
         };
     }
 }

@@ -9,6 +9,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 import vtc.engine.tensor.DType;
+import vtc.engine.tensor.WeightMatrix;
 
 /** The in-register widening of 16-bit weights, checked exhaustively against the JDK's scalar conversions. */
 class WeightVectorsTest {
@@ -67,8 +68,9 @@ class WeightVectorsTest {
             data.set(U16, 2L * bits, (short) bits);
         }
         float[] out = new float[65536 + 3];
-        WeightVectors.widen(dtype, data, 0, 65536 - 5, out, 3); // vector body and a scalar tail
-        WeightVectors.widen(dtype, data, 2L * (65536 - 5), 5, out, 65536 - 2);
+        WeightMatrix all = new WeightMatrix("all", data, dtype, 1, 65536);
+        WeightVectors.widen(all, 0, 0, 65536 - 5, out, 3); // vector body and a scalar tail
+        WeightVectors.widen(all, 0, 65536 - 5, 5, out, 65536 - 2);
         float[] aligned = new float[65536];
         System.arraycopy(out, 3, aligned, 0, 65536);
         return aligned;

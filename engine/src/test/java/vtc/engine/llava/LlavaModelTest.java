@@ -13,8 +13,9 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import vtc.engine.kernels.Parallel;
-import vtc.engine.prune.DecoderTokenSelector;
-import vtc.engine.prune.VisualTokenSelector;
+import vtc.engine.prune.Cut;
+import vtc.engine.prune.KeptPatches;
+import vtc.engine.prune.TokenSelector;
 import vtc.engine.text.LlamaConfig;
 
 /**
@@ -42,7 +43,7 @@ class LlavaModelTest {
     void greedyTokensAreTheArgmaxOfTheGrowingSequenceRunByHand() {
         int tokens = 6;
         List<Integer> heard = new ArrayList<>();
-        GenerationResult result = MODEL.generate(request(fixed(KEEP), null, new GenerationOptions(tokens, 0, 1, 0, false)),
+        GenerationResult result = MODEL.generate(request(fixed(KEEP), new GenerationOptions(tokens, 0, 1, 0, false)),
                 (step, token, logits) -> {
                     assertEquals(heard.size(), step);
                     heard.add(token);
@@ -64,12 +65,17 @@ class LlavaModelTest {
         for (int i = 0; i < keep.length; i++) {
             System.arraycopy(all, keep[i] * d, kept, i * d, d);
         }
-        float[] imageTokens = MODEL.projector().project(kept, keep.length);
+        return handRun(kept, keep.length, tokens);
+    }
+
+    /** Projector, splice and the cache-free decoder from the given image rows. */
+    private static int[] handRun(float[] imageRows, int count, int tokens) {
+        float[] imageTokens = MODEL.projector().project(imageRows, count);
         int[] ids = PROMPT.clone();
         int[] out = new int[tokens];
         for (int step = 0; step < tokens; step++) {
-            float[] x = MODEL.embedPrompt(ids, imageTokens, keep.length);
-            int rows = ids.length - 1 + keep.length;
+            float[] x = MODEL.embedPrompt(ids, imageTokens, count);
+            int rows = ids.length - 1 + count;
             int[] positions = new int[rows];
             Arrays.setAll(positions, i -> i);
             MODEL.decoder().forwardLayers(x, rows, positions, 0, CONFIG.text().numHiddenLayers());
@@ -84,47 +90,75 @@ class LlavaModelTest {
 
     @Test
     void withoutSelectorsEveryPatchIsKept() {
-        GenerationResult result = MODEL.generate(request(null, null, GenerationOptions.greedy(2)), null);
+        GenerationResult result = MODEL.generate(request((TokenSelector) null, GenerationOptions.greedy(2)), null);
         assertArrayEquals(new int[] {0, 1, 2, 3}, result.keptIndices());
     }
 
     @Test
-    void fastVReportsThePatchesThatReachedTheEnd() {
-        DecoderTokenSelector keepFirstAndLast = new DecoderTokenSelector() {
+    void aCutInsideTheDecoderReportsThePatchesThatReachedTheEnd() {
+        List<float[]> seen = new ArrayList<>();
+        TokenSelector keepFirstAndLast = shape -> new TokenSelector.Selection() {
             @Override
-            public int layer() {
-                return 1;
+            public Cut cut() {
+                return Cut.beforeDecoderLayer(1);
             }
 
             @Override
-            public int[] keep(float[] imageAttention) {
-                assertEquals(KEEP.length, imageAttention.length, "FastV sees the tokens VTC kept");
-                return new int[] {0, 2};
+            public int[] keepImageTokens(float[] imageAttention) {
+                seen.add(imageAttention.clone());
+                return new int[] {0, 3};
             }
         };
-        GenerationResult result = MODEL.generate(request(fixed(KEEP), keepFirstAndLast, GenerationOptions.greedy(3)), null);
+        GenerationResult result = MODEL.generate(request(keepFirstAndLast, GenerationOptions.greedy(3)), null);
+        assertEquals(1, seen.size());
+        assertEquals(4, seen.get(0).length, "the selection sees every image token");
         assertArrayEquals(new int[] {0, 3}, result.keptIndices());
+        assertEquals(2, result.imageRows());
+    }
+
+    @Test
+    void mergedRowsReplaceTheImageInTheirOrderWithTheExtraRowsLast() {
+        int d = CONFIG.vision().hiddenSize();
+        float[] all = MODEL.vision().patchFeatures(PIXELS, null, null);
+        int[] order = {3, 1};
+        float[] rows = new float[3 * d];
+        for (int c = 0; c < d; c++) {
+            rows[c] = all[3 * d + c] + 0.5f * all[c];
+            rows[d + c] = all[d + c];
+            rows[2 * d + c] = all[2 * d + c] - all[c];
+        }
+        TokenSelector merging = shape -> new TokenSelector.Selection() {
+            @Override
+            public KeptPatches keepPatches(float[] features, int width) {
+                assertArrayEquals(all, features, "the selection sees the features as the tower made them");
+                return KeptPatches.merged(order, rows.clone());
+            }
+        };
+        GenerationResult result = MODEL.generate(request(merging, new GenerationOptions(4, 0, 1, 0, false)), null);
+        assertArrayEquals(order, result.keptIndices());
+        assertEquals(3, result.imageRows());
+        assertArrayEquals(handRun(rows, 3, 4), result.generatedIds());
     }
 
     @Test
     void sampledRunsRepeatWithTheSameSeed() {
         GenerationOptions options = new GenerationOptions(8, 1.5, 0.9, 42, false);
-        int[] first = MODEL.generate(request(null, null, options), null).generatedIds();
-        int[] second = MODEL.generate(request(null, null, options), null).generatedIds();
+        int[] first = MODEL.generate(request((TokenSelector) null, options), null).generatedIds();
+        int[] second = MODEL.generate(request((TokenSelector) null, options), null).generatedIds();
         assertArrayEquals(first, second);
     }
 
     @Test
     void aNucleusSmallerThanTheTopTokenIsGreedy() {
-        int[] greedy = MODEL.generate(request(null, null, new GenerationOptions(6, 0, 1, 0, false)), null).generatedIds();
-        int[] nucleus = MODEL.generate(request(null, null, new GenerationOptions(6, 2.0, 1e-6, 5, false)), null)
+        int[] greedy = MODEL.generate(request((TokenSelector) null, new GenerationOptions(6, 0, 1, 0, false)), null).generatedIds();
+        int[] nucleus = MODEL.generate(request((TokenSelector) null, new GenerationOptions(6, 2.0, 1e-6, 5, false)), null)
                 .generatedIds();
         assertArrayEquals(greedy, nucleus);
     }
 
     @Test
     void generationStopsAfterTheEndOfSequenceToken() {
-        int first = MODEL.generate(request(null, null, new GenerationOptions(1, 0, 1, 0, false)), null).generatedIds()[0];
+        int first = MODEL.generate(request((TokenSelector) null, new GenerationOptions(1, 0, 1, 0, false)), null).generatedIds()[0];
         LlamaConfig t = CONFIG.text();
         LlamaConfig stopsAtFirst = new LlamaConfig(t.vocabSize(), t.hiddenSize(), t.intermediateSize(), t.numHiddenLayers(),
                 t.numAttentionHeads(), t.numKeyValueHeads(), t.headDim(), t.hiddenAct(), t.maxPositionEmbeddings(),
@@ -133,14 +167,14 @@ class LlavaModelTest {
                 CONFIG.projectorHiddenAct(), CONFIG.visionFeatureLayer(), CONFIG.visionFeatureSelectStrategy(),
                 CONFIG.multimodalProjectorBias(), CONFIG.imageAspectRatio());
         LlavaModel model = new LlavaModel(config, WEIGHTS, PARALLEL);
-        assertArrayEquals(new int[] {first}, model.generate(request(null, null, GenerationOptions.greedy(5)), null).generatedIds());
-        assertEquals(5, model.generate(request(null, null, new GenerationOptions(5, 0, 1, 0, false)), null)
+        assertArrayEquals(new int[] {first}, model.generate(request((TokenSelector) null, GenerationOptions.greedy(5)), null).generatedIds());
+        assertEquals(5, model.generate(request((TokenSelector) null, new GenerationOptions(5, 0, 1, 0, false)), null)
                 .generatedIds().length);
     }
 
     @Test
     void concurrentRequestsDoNotShareState() throws Exception {
-        GenerationRequest r = request(fixed(KEEP), null, new GenerationOptions(6, 0, 1, 0, false));
+        GenerationRequest r = request(fixed(KEEP), new GenerationOptions(6, 0, 1, 0, false));
         int[] alone = MODEL.generate(r, null).generatedIds();
         var a = CompletableFuture.supplyAsync(() -> MODEL.generate(r, null).generatedIds());
         var b = CompletableFuture.supplyAsync(() -> MODEL.generate(r, null).generatedIds());
@@ -157,38 +191,38 @@ class LlavaModelTest {
     @Test
     void tooLongARequestIsRejectedBeforeTheVisionTowerRuns() {
         // 5 text + 4 image tokens + 32 new = 41 > 40 positions.
-        assertInvalid("max_position_embeddings", new GenerationRequest(PIXELS, PROMPT, neverCalled(), null,
+        assertInvalid("max_position_embeddings", new GenerationRequest(PIXELS, PROMPT, neverCalled(),
                 GenerationOptions.greedy(32)));
-        MODEL.generate(new GenerationRequest(PIXELS, PROMPT, null, null, new GenerationOptions(31, 0, 1, 0, false)), null);
+        MODEL.generate(new GenerationRequest(PIXELS, PROMPT, null, new GenerationOptions(31, 0, 1, 0, false)), null);
     }
 
     @Test
     void badPixelsIdsOptionsAndFastVLayerAreRejected() {
-        assertInvalid("[3, 8, 8]", new GenerationRequest(new float[5], PROMPT, neverCalled(), null, GenerationOptions.greedy(1)));
+        assertInvalid("[3, 8, 8]", new GenerationRequest(new float[5], PROMPT, neverCalled(), GenerationOptions.greedy(1)));
         assertInvalid("outside the vocabulary", request(new int[] {1, 23, 24}, GenerationOptions.greedy(1)));
         assertInvalid("temperature", () -> new GenerationOptions(1, -1, 1, 0, true));
         assertInvalid("topP", () -> new GenerationOptions(1, 1, 0, 0, true));
         assertInvalid("maxNewTokens", () -> new GenerationOptions(-1, 0, 1, 0, true));
-        DecoderTokenSelector afterTheLastLayer = new DecoderTokenSelector() {
+        TokenSelector afterTheLastLayer = shape -> new TokenSelector.Selection() {
             @Override
-            public int layer() {
-                return 3;
+            public Cut cut() {
+                return Cut.beforeDecoderLayer(3);
             }
 
             @Override
-            public int[] keep(float[] imageAttention) {
-                return fail("never asked");
+            public boolean wantsLayer(int layer) {
+                return fail("the request should have been rejected before the vision tower");
             }
         };
-        assertInvalid("FastV", new GenerationRequest(PIXELS, PROMPT, neverCalled(), afterTheLastLayer,
+        assertInvalid("K must be in [1, 2]", new GenerationRequest(PIXELS, PROMPT, afterTheLastLayer,
                 GenerationOptions.greedy(1)));
     }
 
     @Test
     void aSelectorThatBreaksItsContractIsNamed() {
         var e = assertThrows(IllegalStateException.class,
-                () -> MODEL.generate(request(fixed(new int[] {2, 2}), null, GenerationOptions.greedy(1)), null));
-        assertTrue(e.getMessage().contains("ascending"), e.getMessage());
+                () -> MODEL.generate(request(fixed(new int[] {2, 2}), GenerationOptions.greedy(1)), null));
+        assertTrue(e.getMessage().contains("distinct"), e.getMessage());
     }
 
     @Test
@@ -208,20 +242,25 @@ class LlavaModelTest {
         assertTrue(e.getMessage().contains(messagePart), e.getMessage());
     }
 
-    private static GenerationRequest request(VisualTokenSelector visual, DecoderTokenSelector fastv, GenerationOptions o) {
-        return new GenerationRequest(PIXELS, PROMPT, visual, fastv, o);
+    private static GenerationRequest request(TokenSelector selector, GenerationOptions o) {
+        return new GenerationRequest(PIXELS, PROMPT, selector, o);
     }
 
     private static GenerationRequest request(int[] prompt, GenerationOptions o) {
-        return new GenerationRequest(PIXELS, prompt, neverCalled(), null, o);
+        return new GenerationRequest(PIXELS, prompt, neverCalled(), o);
     }
 
-    private static VisualTokenSelector fixed(int[] keep) {
-        return shape -> () -> keep.clone();
+    private static TokenSelector fixed(int[] keep) {
+        return shape -> new TokenSelector.Selection() {
+            @Override
+            public KeptPatches keepPatches(float[] features, int width) {
+                return KeptPatches.of(keep.clone());
+            }
+        };
     }
 
     /** A selector whose use fails the test: proves a request was rejected before the vision tower. */
-    private static VisualTokenSelector neverCalled() {
+    private static TokenSelector neverCalled() {
         return shape -> fail("the request should have been rejected before any compute");
     }
 }

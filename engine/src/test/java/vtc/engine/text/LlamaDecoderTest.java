@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import vtc.engine.kernels.Parallel;
 import vtc.engine.llava.RandomModel;
-import vtc.engine.prune.DecoderTokenSelector;
+import vtc.engine.prune.DecoderAttentionObserver;
 
 /**
  * The cached float32 decoder against {@link NaiveLlama} (double precision, no cache) on random
@@ -41,7 +41,7 @@ class LlamaDecoderTest {
     @Test
     void prefillLogitsOfEveryRowMatchTheNaiveReference() {
         float[] x = embed(PROMPT);
-        DECODER.prefill(DECODER.newCache(PROMPT), x, PROMPT, range(0, PROMPT), null, 0, 0, null);
+        DECODER.prefill(DECODER.newCache(PROMPT), new PromptRows(x, PROMPT, D), null);
         float[] logits = DECODER.logitsAll(x, PROMPT);
         double[][] reference = NAIVE.layers(NAIVE.embed(Arrays.copyOf(IDS, PROMPT)), range(0, PROMPT), 0, 3);
         for (int t = 0; t < PROMPT; t++) {
@@ -55,7 +55,7 @@ class LlamaDecoderTest {
         int prompt = 6;
         KvCache cache = DECODER.newCache(IDS.length);
         float[] x = embed(prompt);
-        DECODER.prefill(cache, x, prompt, range(0, prompt), null, 0, 0, null);
+        DECODER.prefill(cache, new PromptRows(x, prompt, D), null);
         DecodeState state = DECODER.decodeState(cache);
         double[][] reference = NAIVE.layers(NAIVE.embed(IDS), range(0, IDS.length), 0, 3);
         for (int t = prompt; t < IDS.length; t++) {
@@ -76,7 +76,7 @@ class LlamaDecoderTest {
         try (Parallel single = new Parallel(1)) {
             LlamaDecoder decoder = new LlamaDecoder(CONFIG, WEIGHTS, single);
             KvCache cache = decoder.newCache(PROMPT + window * windows);
-            decoder.prefill(cache, embed(PROMPT), PROMPT, range(0, PROMPT), null, 0, 0, null);
+            decoder.prefill(cache, new PromptRows(embed(PROMPT), PROMPT, D), null);
             DecodeState state = decoder.decodeState(cache);
             int position = PROMPT;
             long allocated = Long.MAX_VALUE;
@@ -102,37 +102,44 @@ class LlamaDecoderTest {
     }
 
     @Test
-    void fastVKeepsTextAndChosenImageRowsAtTheirOriginalPositions() {
+    void rowsDroppedBetweenLayersKeepTheirOriginalPositions() {
         for (int k = 1; k <= 2; k++) {
-            checkFastV(k, new int[] {1, 4});
+            checkPrefillInTwoParts(k);
         }
     }
 
-    private void checkFastV(int k, int[] keepImages) {
-        int imageStart = 2;
-        int imageCount = 6;
-        List<float[]> seen = new ArrayList<>();
-        DecoderTokenSelector fastv = fixedSelector(k, keepImages, seen);
-        KvCache cache = DECODER.newCache(IDS.length);
-        float[] x = embed(PROMPT);
-        int[] positions = range(0, PROMPT);
-        PrefillResult result = DECODER.prefill(cache, x, PROMPT, positions, fastv, imageStart, imageCount, null);
-
+    /** Layers 0..K−1 on the whole prompt, then layers K.. on the kept rows only (a cut inside the decoder). */
+    private void checkPrefillInTwoParts(int k) {
         int[] keptPositions = {0, 1, 3, 6, 8, 9};
-        assertEquals(keptPositions.length, result.rows());
-        assertArrayEquals(keepImages, result.keptImageIndices());
-        assertArrayEquals(keptPositions, Arrays.copyOf(positions, result.rows()));
+        KvCache cache = DECODER.newCache(IDS.length);
+        PromptRows prompt = new PromptRows(embed(PROMPT), PROMPT, D);
+        List<float[]> seen = new ArrayList<>();
+        DECODER.prefill(cache, prompt, 0, k, new DecoderAttentionObserver() {
+            @Override
+            public boolean wantsLayer(int layer) {
+                return layer == k - 1;
+            }
+
+            @Override
+            public void lastTokenAttention(int layer, float[] headMean, int[] keyPositions, int keys) {
+                seen.add(Arrays.copyOf(headMean, keys));
+            }
+        });
+        prompt.keepRows(keptPositions);
+        DECODER.prefill(cache, prompt, k, 3, null);
+
+        assertEquals(keptPositions.length, prompt.rows());
+        assertArrayEquals(keptPositions, Arrays.copyOf(prompt.positions(), prompt.rows()));
         assertEquals(PROMPT, cache.length(k - 1), "layers before K cache the whole prompt");
         assertEquals(keptPositions.length, cache.length(k), "layers from K cache only the kept rows");
 
         double[][] early = NAIVE.layers(NAIVE.embed(Arrays.copyOf(IDS, PROMPT)), range(0, PROMPT), 0, k);
-        double[] attention = Arrays.copyOfRange(NAIVE.lastRowAttention.get(k - 1), imageStart, imageStart + imageCount);
-        assertEquals(1, seen.size());
-        assertClose("FastV attention row, K=" + k, attention, seen.get(0), 1e-6);
+        assertEquals(1, seen.size(), "only the wanted layer is reported");
+        assertClose("last-row attention of layer K-1, K=" + k, NAIVE.lastRowAttention.get(k - 1), seen.get(0), 1e-6);
         double[][] late = NAIVE.layers(pick(early, keptPositions), keptPositions, k, 3);
         float[] logits = new float[CONFIG.vocabSize()];
-        DECODER.logits(x, result.rows() - 1, logits);
-        assertClose("FastV prefill logits, K=" + k, NAIVE.logits(late[late.length - 1]), logits, LOGIT_TOL);
+        DECODER.logits(prompt.x(), prompt.rows() - 1, logits);
+        assertClose("prefill logits, K=" + k, NAIVE.logits(late[late.length - 1]), logits, LOGIT_TOL);
 
         // Two decode steps at positions T and T+1: early layers see every prompt row, late ones the kept rows.
         DecodeState state = DECODER.decodeState(cache);
@@ -141,7 +148,7 @@ class LlamaDecoderTest {
         double[][] fullLate = NAIVE.layers(pick(fullEarly, lateRows), lateRows, k, 3);
         for (int t = PROMPT; t < IDS.length; t++) {
             float[] step = state.next(IDS[t], t);
-            assertClose("FastV decode at " + t + ", K=" + k, NAIVE.logits(fullLate[t - PROMPT + keptPositions.length]),
+            assertClose("decode at " + t + ", K=" + k, NAIVE.logits(fullLate[t - PROMPT + keptPositions.length]),
                     step, LOGIT_TOL);
         }
     }
@@ -151,7 +158,7 @@ class LlamaDecoderTest {
         List<Integer> layers = new ArrayList<>();
         List<float[]> rows = new ArrayList<>();
         float[] x = embed(PROMPT);
-        DECODER.prefill(DECODER.newCache(PROMPT), x, PROMPT, range(0, PROMPT), null, 0, 0,
+        DECODER.prefill(DECODER.newCache(PROMPT), new PromptRows(x, PROMPT, D),
                 (layer, headMean, keyPositions, keys) -> {
                     layers.add(layer);
                     rows.add(Arrays.copyOf(headMean, keys));
@@ -165,26 +172,17 @@ class LlamaDecoderTest {
     }
 
     @Test
-    void fastVLayerMustLeaveLayersToPrune() {
-        for (int k : new int[] {0, 3}) {
-            float[] x = embed(PROMPT);
-            assertThrows(IllegalArgumentException.class, () -> DECODER.prefill(DECODER.newCache(PROMPT), x, PROMPT,
-                    range(0, PROMPT), fixedSelector(k, new int[] {0}, new ArrayList<>()), 2, 6, null));
+    void aLayerRangeOutsideTheDecoderIsRefused() {
+        for (int[] range : new int[][] {{-1, 2}, {2, 1}, {0, 4}}) {
+            assertThrows(IllegalArgumentException.class, () -> DECODER.prefill(DECODER.newCache(PROMPT),
+                    new PromptRows(embed(PROMPT), PROMPT, D), range[0], range[1], null));
         }
-    }
-
-    @Test
-    void unsortedFastVChoiceIsRejected() {
-        float[] x = embed(PROMPT);
-        var e = assertThrows(IllegalStateException.class, () -> DECODER.prefill(DECODER.newCache(PROMPT), x, PROMPT,
-                range(0, PROMPT), fixedSelector(1, new int[] {3, 1}, new ArrayList<>()), 2, 6, null));
-        assertTrue(e.getMessage().contains("ascending"), e.getMessage());
     }
 
     @Test
     void cacheRefusesMoreEntriesThanItsCapacity() {
         KvCache cache = DECODER.newCache(PROMPT);
-        DECODER.prefill(cache, embed(PROMPT), PROMPT, range(0, PROMPT), null, 0, 0, null);
+        DECODER.prefill(cache, new PromptRows(embed(PROMPT), PROMPT, D), null);
         DecodeState state = DECODER.decodeState(cache);
         var e = assertThrows(IllegalStateException.class, () -> state.next(3, PROMPT));
         assertTrue(e.getMessage().contains("capacity"), e.getMessage());
@@ -194,21 +192,6 @@ class LlamaDecoderTest {
     void tokenOutsideTheVocabularyIsNamed() {
         var e = assertThrows(IllegalArgumentException.class, () -> DECODER.embed(24, new float[D], 0));
         assertTrue(e.getMessage().contains("24"), e.getMessage());
-    }
-
-    private static DecoderTokenSelector fixedSelector(int layer, int[] keep, List<float[]> seen) {
-        return new DecoderTokenSelector() {
-            @Override
-            public int layer() {
-                return layer;
-            }
-
-            @Override
-            public int[] keep(float[] imageAttention) {
-                seen.add(imageAttention.clone());
-                return keep;
-            }
-        };
     }
 
     private static float[] embed(int rows) {

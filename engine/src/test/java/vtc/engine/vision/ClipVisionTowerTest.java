@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import vtc.engine.kernels.Parallel;
 import vtc.engine.llava.RandomModel;
-import vtc.engine.prune.ClsAttentionObserver;
+import vtc.engine.prune.VisionObserver;
 
 /**
  * The float32 tower against {@link NaiveClip} in double precision on random weights. With
@@ -60,7 +60,7 @@ class ClipVisionTowerTest {
     void observerGetsTheClsRowOfOnlyTheLayersItWants() {
         NaiveClip reference = new NaiveClip(CONFIG, WEIGHTS, PIXELS);
         Map<String, float[]> rows = new HashMap<>();
-        ClsAttentionObserver observer = new ClsAttentionObserver() {
+        VisionObserver observer = new VisionObserver() {
             @Override
             public boolean wantsLayer(int layer) {
                 return layer != 1;

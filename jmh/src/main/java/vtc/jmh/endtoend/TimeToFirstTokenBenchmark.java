@@ -53,7 +53,7 @@ public class TimeToFirstTokenBenchmark {
         bench = BenchModel.open(model, threads);
         int patches = bench.model().config().vision().numPatches();
         VtcCls vtcCls = keep >= patches ? null : new VtcCls(VtcCls.DEFAULT_LAYERS, KeepBudget.count(keep));
-        request = new GenerationRequest(bench.randomPixels(1), bench.promptIds(), vtcCls, null,
+        request = new GenerationRequest(bench.randomPixels(1), bench.promptIds(), vtcCls,
                 new GenerationOptions(1, 0, 1, 0, false));
     }
 

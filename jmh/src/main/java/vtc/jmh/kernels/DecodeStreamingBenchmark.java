@@ -22,6 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import vtc.engine.kernels.MatMul;
 import vtc.engine.kernels.Parallel;
 import vtc.engine.tensor.DType;
+import vtc.engine.tensor.OwnedMemory;
+import vtc.engine.tensor.Q8Quantizer;
 import vtc.engine.tensor.WeightMatrix;
 
 /**
@@ -30,7 +32,8 @@ import vtc.engine.tensor.WeightMatrix;
  * bytes, far beyond the 32 MiB L3, as a decoder does when it walks its layers. Shapes are
  * TinyLlama's MLP ({@code 2048 → 5632} up/gate, {@code 5632 → 2048} down).
  *
- * <p>Weight bandwidth = {@code n·k·dtype bytes / time}; compare with
+ * <p>Weight bandwidth = {@code dtype.storedBytes(n, k) / time} (Q8_0: 1.125 bytes per weight);
+ * compare with
  * {@link MemoryBandwidthBenchmark} on the same machine.
  */
 @State(Scope.Benchmark)
@@ -48,8 +51,15 @@ public class DecodeStreamingBenchmark {
     @Param({"1x2048x5632", "1x5632x2048"})
     public String shape;
 
-    @Param({"F32", "F16", "BF16"})
+    @Param({"F32", "F16", "BF16", "Q8_0"})
     public DType dtype;
+
+    /**
+     * F16 only: whether the matrices carry the load-time scan's proof that they hold no
+     * infinity or NaN (what a loaded checkpoint in memory gets), which drops the kernel's check.
+     */
+    @Param({"true"})
+    public boolean scanned;
 
     @Param({"2"})
     public int threads;
@@ -68,15 +78,25 @@ public class DecodeStreamingBenchmark {
         m = Integer.parseInt(dims[0]);
         int k = Integer.parseInt(dims[1]);
         int n = Integer.parseInt(dims[2]);
-        long matrixBytes = (long) n * k * dtype.bytes();
+        long matrixBytes = dtype.storedBytes(n, k);
         int count = (int) Math.max(2, (RING_BYTES + matrixBytes - 1) / matrixBytes);
         arena = Arena.ofShared();
-        MemorySegment first = arena.allocate(matrixBytes, 64);
-        fillGaussian(first, dtype, (long) n * k, new Random(1));
+        WeightMatrix first;
+        if (dtype == DType.Q8_0) {
+            MemorySegment f32 = arena.allocate(4L * n * k, 64);
+            fillGaussian(f32, DType.F32, (long) n * k, new Random(1));
+            first = Q8Quantizer.quantize(new WeightMatrix("ring0", f32, DType.F32, n, k), arena);
+        } else {
+            // Owned memory with huge pages where allowed, as a loaded checkpoint gets.
+            MemorySegment data = OwnedMemory.allocate(arena, matrixBytes);
+            fillGaussian(data, dtype, (long) n * k, new Random(1));
+            first = new WeightMatrix("ring0", data, dtype, n, k);
+        }
         ring = new WeightMatrix[count];
         for (int i = 0; i < count; i++) {
-            MemorySegment data = i == 0 ? first : arena.allocate(matrixBytes, 64).copyFrom(first);
-            ring[i] = new WeightMatrix("ring" + i, data, dtype, n, k);
+            MemorySegment data = i == 0 ? first.data() : OwnedMemory.allocate(arena, matrixBytes).copyFrom(first.data());
+            WeightMatrix w = new WeightMatrix("ring" + i, data, dtype, n, k);
+            ring[i] = scanned ? w.scannedForFinite() : w;
         }
         Random random = new Random(2);
         x = new float[m * k];
@@ -96,6 +116,7 @@ public class DecodeStreamingBenchmark {
                 case F32 -> data.set(f32, 4 * i, w);
                 case F16 -> data.set(u16, 2 * i, Float.floatToFloat16(w));
                 case BF16 -> data.set(u16, 2 * i, (short) (Float.floatToRawIntBits(w) >>> 16));
+                default -> throw new IllegalArgumentException(dtype + " is not stored in checkpoints");
             }
         }
     }

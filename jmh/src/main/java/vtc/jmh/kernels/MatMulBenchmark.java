@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import vtc.engine.kernels.MatMul;
 import vtc.engine.kernels.Parallel;
 import vtc.engine.tensor.DType;
+import vtc.engine.tensor.Q8Quantizer;
 import vtc.engine.tensor.WeightMatrix;
 
 /**
@@ -43,7 +44,7 @@ public class MatMulBenchmark {
     @Param({"1x4096x4096", "8x4096x4096", "64x4096x4096", "128x4096x4096", "640x4096x4096", "577x1024x4096", "577x4096x1024"})
     public String shape;
 
-    @Param({"F32", "F16", "BF16"})
+    @Param({"F32", "F16", "BF16", "Q8_0"})
     public DType dtype;
 
     @Param({"2"})
@@ -64,18 +65,23 @@ public class MatMulBenchmark {
         int n = Integer.parseInt(dims[2]);
         Random random = new Random(1);
         arena = Arena.ofShared();
-        MemorySegment data = arena.allocate((long) n * k * dtype.bytes(), 64);
+        DType stored = dtype == DType.Q8_0 ? DType.F32 : dtype;
+        MemorySegment data = arena.allocate((long) n * k * stored.bytes(), 64);
         ValueLayout.OfFloat f32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
         ValueLayout.OfShort u16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
         for (long i = 0; i < (long) n * k; i++) {
             float w = (float) (random.nextGaussian() * 0.02);
-            switch (dtype) {
+            switch (stored) {
                 case F32 -> data.set(f32, 4 * i, w);
                 case F16 -> data.set(u16, 2 * i, Float.floatToFloat16(w));
                 case BF16 -> data.set(u16, 2 * i, (short) (Float.floatToRawIntBits(w) >>> 16));
+                default -> throw new IllegalStateException();
             }
         }
-        weights = new WeightMatrix("bench", data, dtype, n, k);
+        weights = new WeightMatrix("bench", data, stored, n, k);
+        if (dtype == DType.Q8_0) {
+            weights = Q8Quantizer.quantize(weights, arena);
+        }
         x = new float[m * k];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) random.nextGaussian();

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.Random;
 import vtc.engine.llava.LlavaModel;
 import vtc.loaders.Llava;
+import vtc.loaders.checkpoint.WeightOptions;
+import vtc.loaders.checkpoint.WeightPrecision;
 import vtc.loaders.image.PixelValues;
 
 /**
@@ -25,13 +27,23 @@ public final class BenchModel implements AutoCloseable {
 
     /** Loads {@code name} (a directory under {@code vtc.models}, or a path) with {@code threads} kernel threads. */
     public static BenchModel open(String name, int threads) {
+        return open(name, threads, WeightPrecision.AS_STORED);
+    }
+
+    /** {@link #open(String, int)} computing with the weights as stored or quantized to Q8_0 at load. */
+    public static BenchModel open(String name, int threads, WeightPrecision precision) {
+        return open(name, threads, precision, 0);
+    }
+
+    /** {@link #open(String, int, WeightPrecision)} with a prefix cache of {@code prefixCacheBytes} (0: none). */
+    public static BenchModel open(String name, int threads, WeightPrecision precision, long prefixCacheBytes) {
         Path dir = Path.of(System.getProperty("vtc.models", "target/models")).resolve(name);
         if (!Files.isDirectory(dir)) {
             throw new IllegalStateException("no model directory " + dir.toAbsolutePath()
                     + "; create it with: ./vtc make-model --preset ... --dtype ... --out " + dir
                     + " (scripts/bench.sh does this)");
         }
-        return new BenchModel(Llava.load(dir, threads));
+        return new BenchModel(Llava.load(dir, threads, WeightOptions.DEFAULT.withPrecision(precision), prefixCacheBytes));
     }
 
     public LlavaModel model() {
@@ -40,7 +52,12 @@ public final class BenchModel implements AutoCloseable {
 
     /** BOS, "USER: ", the image token, the one-line question and " ASSISTANT:". */
     public int[] promptIds() {
-        return llava.promptIds(Llava.Request.of(pixelValues(1), QUESTION));
+        return promptIds(QUESTION);
+    }
+
+    /** The llava-hf prompt ids of {@code question}. */
+    public int[] promptIds(String question) {
+        return llava.promptIds(Llava.Request.of(pixelValues(1), question));
     }
 
     /**

@@ -18,6 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import vtc.engine.text.DecodeState;
 import vtc.engine.text.KvCache;
 import vtc.engine.text.LlamaDecoder;
+import vtc.engine.text.PromptRows;
+import vtc.loaders.checkpoint.WeightPrecision;
 
 /**
  * One generated token: a decode step of every layer against the KV cache plus the logits. Each
@@ -54,6 +56,10 @@ public class DecodeBenchmark {
     @Param({"2"})
     public int threads;
 
+    /** Weights as the checkpoint stores them, or quantized to Q8_0 at load. */
+    @Param({"AS_STORED", "Q8_0"})
+    public WeightPrecision weights;
+
     private BenchModel bench;
     private LlamaDecoder decoder;
     private DecodeState state;
@@ -63,7 +69,7 @@ public class DecodeBenchmark {
 
     @Setup
     public void setUp() {
-        bench = BenchModel.open(model, threads);
+        bench = BenchModel.open(model, threads, weights);
         decoder = bench.model().decoder();
     }
 
@@ -74,7 +80,8 @@ public class DecodeBenchmark {
         for (int i = 0; i < context; i++) {
             positions[i] = i;
         }
-        decoder.prefill(cache, bench.decoderRows(context, 4), context, positions, null, 0, 0, null);
+        decoder.prefill(cache, new PromptRows(bench.decoderRows(context, 4), positions, context,
+                decoder.config().hiddenSize()), null);
         state = decoder.decodeState(cache);
         position = context;
         token = 1;

@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import vtc.engine.text.KvCache;
 import vtc.engine.text.LlamaDecoder;
+import vtc.engine.text.PromptRows;
 
 /**
  * The decoder's prompt pass: {@code rows} rows through every layer into a fresh KV cache, then
@@ -73,7 +74,7 @@ public class PrefillBenchmark {
     @Benchmark
     public float[] prefill() {
         KvCache cache = decoder.newCache(rows + 1);
-        decoder.prefill(cache, x, rows, positions, null, 0, 0, null);
+        decoder.prefill(cache, new PromptRows(x, positions, rows, decoder.config().hiddenSize()), null);
         decoder.logits(x, rows - 1, logits);
         return logits;
     }

@@ -13,17 +13,33 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import vtc.engine.prune.KeptPatches;
+import vtc.engine.prune.KeptRows;
+import vtc.engine.prune.TokenSelector;
 import vtc.engine.prune.VisionShape;
-import vtc.engine.prune.VisualTokenSelector;
 import vtc.pruning.KeepBudget;
+import vtc.pruning.PruMerge;
+import vtc.pruning.PruMergePlus;
+import vtc.pruning.PruMergeSelection;
 import vtc.pruning.VtcCls;
 
 /**
- * Everything VTC-CLS adds to a ViT-L/14-336 forward pass (SPEC §4), at the real shape: 16 heads,
- * 577 tokens, feature layer 22, K = 3. One operation copies each watched [CLS] softmax row aside
- * (as the tower does) and hands it to the selection, scores the 576 patches, selects the top U and
- * compacts the kept rows of the {@code [576, 1024]} features. Divided by
- * {@link VisionTowerBenchmark#forward}, this is the overhead share the issue bounds by 0.5 %.
+ * What each pruning method adds to a ViT-L/14-336 forward pass, at the real shape: 16 heads, 577
+ * tokens, width 1024, feature layer 22.
+ *
+ * <ul>
+ *   <li>{@link #recordScoreSelectCompact}: VTC-CLS with K = 3 (docs/semantics.md, "VTC-CLS"). One
+ *       operation copies each watched [CLS] softmax row aside (as the tower does) and hands it to
+ *       the selection, scores the 576 patches, selects the top U and gathers the kept rows of the
+ *       {@code [576, 1024]} features with the engine's own gather. Divided by
+ *       {@link VisionTowerBenchmark#forward}, this is the overhead share the issue bounds by 0.5 %.</li>
+ *   <li>{@link #pruMergeAttentionSelectMerge} and {@link #pruMergePlusAttentionSelectMerge}: the
+ *       selection's own work for PruMerge and PruMerge+ (official preset of {@code keep}): the
+ *       full-width [CLS] attention over 577 keys, unit keys, the choice, the 32 nearest keys of
+ *       every kept token and the merged rows. The last layer's {@code layer_norm1}, {@code q_proj}
+ *       and {@code k_proj} that feed it are a ViT cost, timed by
+ *       {@link VisionTowerBenchmark#forwardWithPruMerge}.</li>
+ * </ul>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,7 +58,12 @@ public class PruningOverheadBenchmark {
     public int keep;
 
     private final VisionShape shape = new VisionShape(FEATURE_LAYER, HEADS, GRID);
-    private VisualTokenSelector vtcCls;
+    private TokenSelector vtcCls;
+    private TokenSelector pruMerge;
+    private TokenSelector pruMergePlus;
+    /** The last layer's [CLS] query and keys ({@code [577, 1024]}), as the tower hands them over. */
+    private float[] clsQuery;
+    private float[] keys;
     /** Softmax rows of the [CLS] query, one per head, for each watched layer. */
     private float[][] clsProbs;
     private float[] copiedRows;
@@ -52,7 +73,17 @@ public class PruningOverheadBenchmark {
     public void setUp() {
         int tokens = GRID * GRID + 1;
         vtcCls = new VtcCls(VtcCls.DEFAULT_LAYERS, KeepBudget.count(keep));
+        pruMerge = new PruMerge();
+        pruMergePlus = PruMergePlus.official(keep);
         Random random = new Random(3);
+        clsQuery = new float[HIDDEN];
+        keys = new float[tokens * HIDDEN];
+        for (int c = 0; c < HIDDEN; c++) {
+            clsQuery[c] = (float) (0.05 * random.nextGaussian());
+        }
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = (float) random.nextGaussian();
+        }
         clsProbs = new float[VtcCls.DEFAULT_LAYERS][HEADS * tokens];
         for (float[] layer : clsProbs) {
             for (int h = 0; h < HEADS; h++) {
@@ -80,7 +111,7 @@ public class PruningOverheadBenchmark {
     @Benchmark
     public int[] recordScoreSelectCompact() {
         int tokens = GRID * GRID + 1;
-        VisualTokenSelector.Selection selection = vtcCls.begin(shape);
+        VtcCls.Score selection = (VtcCls.Score) vtcCls.begin(shape);
         int firstLayer = FEATURE_LAYER - VtcCls.DEFAULT_LAYERS + 1;
         for (int l = 0; l < VtcCls.DEFAULT_LAYERS; l++) {
             System.arraycopy(clsProbs[l], 0, copiedRows, 0, copiedRows.length);
@@ -89,7 +120,23 @@ public class PruningOverheadBenchmark {
             }
         }
         int[] kept = selection.keep();
-        KeptRows.compact(features, HIDDEN, kept);
+        KeptRows.gather(features, HIDDEN, kept, new float[kept.length * HIDDEN]);
         return kept;
+    }
+
+    @Benchmark
+    public KeptPatches pruMergeAttentionSelectMerge() {
+        return attentionSelectMerge(pruMerge);
+    }
+
+    @Benchmark
+    public KeptPatches pruMergePlusAttentionSelectMerge() {
+        return attentionSelectMerge(pruMergePlus);
+    }
+
+    private KeptPatches attentionSelectMerge(TokenSelector method) {
+        PruMergeSelection selection = (PruMergeSelection) method.begin(shape);
+        selection.lastLayerQueryKey(clsQuery, keys, GRID * GRID + 1, HIDDEN);
+        return selection.keepPatches(features, HIDDEN);
     }
 }

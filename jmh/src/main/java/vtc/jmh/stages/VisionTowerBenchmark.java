@@ -14,15 +14,17 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-import vtc.engine.prune.VisualTokenSelector;
+import vtc.engine.prune.KeptRows;
+import vtc.engine.prune.TokenSelector;
 import vtc.engine.vision.ClipVisionTower;
 import vtc.pruning.KeepBudget;
+import vtc.pruning.PruMergePlus;
 import vtc.pruning.VtcCls;
 
 /**
  * The CLIP ViT-L/14-336 forward pass up to LLaVA's feature layer (577 tokens, 23 of 24 layers),
  * alone and with VTC-CLS watching its last three layers, then choosing and compacting the kept
- * rows (SPEC §4). The difference of the two is the pruning overhead seen from outside;
+ * rows (docs/semantics.md, "VTC-CLS"). The difference of the two is the pruning overhead seen from outside;
  * {@link PruningOverheadBenchmark} times the pruning work alone, which is far below this
  * benchmark's noise.
  */
@@ -47,7 +49,8 @@ public class VisionTowerBenchmark {
     private BenchModel bench;
     private ClipVisionTower tower;
     private float[] pixels;
-    private VisualTokenSelector vtcCls;
+    private VtcCls vtcCls;
+    private TokenSelector pruMergePlus;
 
     @Setup
     public void setUp() {
@@ -55,6 +58,8 @@ public class VisionTowerBenchmark {
         tower = bench.model().vision();
         pixels = bench.randomPixels(1);
         vtcCls = new VtcCls(VtcCls.DEFAULT_LAYERS, KeepBudget.count(keep));
+        pruMergePlus = bench.model().config().vision().numPatches() == PruMergePlus.OFFICIAL_PATCHES
+                ? PruMergePlus.official(keep) : new PruMergePlus(13, 11);
     }
 
     @TearDown
@@ -69,11 +74,25 @@ public class VisionTowerBenchmark {
 
     @Benchmark
     public void forwardWithVtcCls(Blackhole out) {
-        VisualTokenSelector.Selection selection = vtcCls.begin(bench.model().visionShape());
+        VtcCls.Score selection = vtcCls.begin(bench.model().visionShape());
         float[] features = tower.patchFeatures(pixels, selection, null);
         int[] kept = selection.keep();
-        KeptRows.compact(features, tower.config().hiddenSize(), kept);
-        out.consume(features);
+        int d = tower.config().hiddenSize();
+        float[] rows = new float[kept.length * d];
+        KeptRows.gather(features, d, kept, rows);
+        out.consume(rows);
         out.consume(kept);
+    }
+
+    /**
+     * The forward pass with PruMerge+ (official preset of {@code keep}) watching: the last layer's
+     * {@code layer_norm1}, {@code q_proj} of the [CLS] row and {@code k_proj} of all rows on top
+     * of {@link #forward}, then the selection's attention, choice and merge.
+     */
+    @Benchmark
+    public void forwardWithPruMerge(Blackhole out) {
+        TokenSelector.Selection selection = pruMergePlus.begin(bench.model().visionShape());
+        float[] features = tower.patchFeatures(pixels, selection, null);
+        out.consume(selection.keepPatches(features, tower.config().hiddenSize()));
     }
 }

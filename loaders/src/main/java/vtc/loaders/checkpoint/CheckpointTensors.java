@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,34 +12,38 @@ import java.util.TreeSet;
 import vtc.engine.tensor.WeightMatrix;
 import vtc.loaders.safetensors.SafetensorsFile;
 import vtc.loaders.safetensors.TensorInfo;
+import vtc.loaders.safetensors.WeightStorage;
 
 /**
  * All tensors of a model directory, whether in one {@code model.safetensors} or in shards listed
- * by {@code model.safetensors.index.json}. Every file is mapped into one shared arena, so the
- * whole checkpoint is unmapped at once by {@link #close()}.
+ * by {@code model.safetensors.index.json}. Every file is loaded into one shared arena (read into
+ * owned memory or mapped, as {@link WeightStorage} says), so the whole checkpoint is freed at once
+ * by {@link #close()}.
  */
 final class CheckpointTensors implements AutoCloseable {
 
     private final Arena arena;
     private final List<TensorInfo> inventory;
     private final Map<String, SafetensorsFile> fileOf;
+    private final List<SafetensorsFile> files;
 
     private CheckpointTensors(Arena arena, List<TensorInfo> inventory, Map<String, SafetensorsFile> fileOf) {
         this.arena = arena;
         this.inventory = List.copyOf(inventory);
         this.fileOf = Map.copyOf(fileOf);
+        this.files = List.copyOf(new LinkedHashSet<>(fileOf.values()));
     }
 
-    static CheckpointTensors open(ModelDirectory dir) {
+    static CheckpointTensors open(ModelDirectory dir, WeightStorage storage) {
         Arena arena = Arena.ofShared();
         try {
             Path single = dir.singleFile();
             if (single != null) {
-                return single(arena, SafetensorsFile.open(single, arena));
+                return single(arena, SafetensorsFile.open(single, storage, arena));
             }
             Path index = dir.indexFile();
             if (index != null) {
-                return sharded(arena, dir, ShardIndex.read(index));
+                return sharded(arena, dir, ShardIndex.read(index), storage);
             }
             throw dir.noSafetensors();
         } catch (RuntimeException e) {
@@ -56,10 +61,11 @@ final class CheckpointTensors implements AutoCloseable {
     }
 
     /** Maps every shard the index names and checks that each tensor is where the index says. */
-    private static CheckpointTensors sharded(Arena arena, ModelDirectory dir, ShardIndex index) {
+    private static CheckpointTensors sharded(Arena arena, ModelDirectory dir, ShardIndex index,
+                                             WeightStorage storage) {
         Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
         for (String shardName : new TreeSet<>(index.weightMap().values())) {
-            shards.put(shardName, SafetensorsFile.open(dir.weightFile(shardName, index.file()), arena));
+            shards.put(shardName, SafetensorsFile.open(dir.weightFile(shardName, index.file()), storage, arena));
         }
         Map<String, SafetensorsFile> fileOf = new LinkedHashMap<>();
         List<TensorInfo> inventory = new ArrayList<>();
@@ -112,12 +118,24 @@ final class CheckpointTensors implements AutoCloseable {
         return file(name).floats(name);
     }
 
+    /** Refuses, naming the file, if a mapped weight file changed since it was loaded ({@link SafetensorsFile#checkUnchanged}). */
+    void checkUnchanged() {
+        for (SafetensorsFile file : files) {
+            file.checkUnchanged();
+        }
+    }
+
     private SafetensorsFile file(String name) {
         SafetensorsFile file = fileOf.get(name);
         if (file == null) {
             throw new IllegalArgumentException("no tensor named " + name);
         }
         return file;
+    }
+
+    /** Whether the tensors are read into owned memory or mapped. */
+    WeightStorage storage() {
+        return files.isEmpty() ? WeightStorage.IN_MEMORY : files.get(0).storage();
     }
 
     /** Unmaps every file of the checkpoint; views handed out before are invalid afterwards. */

@@ -1,17 +1,13 @@
 package vtc.loaders.config;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Set;
 import vtc.engine.llava.LlavaConfig;
 import vtc.engine.text.LlamaConfig;
 import vtc.engine.vision.ClipVisionConfig;
+import vtc.loaders.json.JsonFields;
+import vtc.loaders.json.JsonFile;
 
 /**
  * Reads a Hugging Face {@code config.json} of {@code model_type: "llava"} into the engine's
@@ -40,32 +36,10 @@ public final class LlavaConfigLoader {
     /** Parses {@code path}: a config.json file, or a model directory holding one. */
     public static LlavaConfig load(Path path) {
         Path file = Files.isDirectory(path) ? path.resolve(FILE_NAME) : path;
-        ConfigObject root = new ConfigObject(file, "", readObject(file));
-        return llava(root);
+        return llava(JsonFile.readObject(file, ConfigException::new));
     }
 
-    private static JsonObject readObject(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file, "file not found", e);
-        } catch (IOException e) {
-            throw new ConfigException(file, "cannot read: " + e.getMessage(), e);
-        }
-        JsonElement json;
-        try {
-            json = JsonParser.parseString(text);
-        } catch (JsonParseException e) {
-            throw new ConfigException(file, "not valid JSON: " + e.getMessage(), e);
-        }
-        if (!json.isJsonObject()) {
-            throw new ConfigException(file, "must hold a JSON object");
-        }
-        return json.getAsJsonObject();
-    }
-
-    private static LlavaConfig llava(ConfigObject root) {
+    private static LlavaConfig llava(JsonFields root) {
         String modelType = root.string("model_type", null);
         if (modelType == null) {
             throw root.error("model_type", "is missing; expected \"llava\"");
@@ -73,7 +47,7 @@ public final class LlavaConfigLoader {
         if (!modelType.equals("llava")) {
             throw root.error("model_type", "is \"" + modelType + "\"; only \"llava\" (LLaVA-1.5) models are supported");
         }
-        ConfigObject visionJson = root.objectOrNull("vision_config");
+        JsonFields visionJson = root.object("vision_config");
         ClipVisionConfig vision = visionJson == null ? llavaDefaultVision() : vision(visionJson);
         LlamaConfig text = text(root.objectOrEmpty("text_config"), root);
 
@@ -106,7 +80,7 @@ public final class LlavaConfigLoader {
      * The hidden state the features come from must be the output of a layer (not the embeddings)
      * so that at least one layer's [CLS] attention exists for VTC-CLS.
      */
-    private static void checkFeatureLayer(ConfigObject root, int featureLayer, int layers) {
+    private static void checkFeatureLayer(JsonFields root, int featureLayer, int layers) {
         boolean inRange = featureLayer < 0 ? featureLayer >= -layers : featureLayer >= 1 && featureLayer <= layers;
         if (!inRange) {
             throw root.error("vision_feature_layer", "is " + featureLayer + ", outside the vision tower's "
@@ -115,7 +89,7 @@ public final class LlavaConfigLoader {
     }
 
     /** Original LLaVA configs say {@code "pad"}; anything else (or nothing) means the processor's crop. */
-    private static String aspectRatio(ConfigObject root) {
+    private static String aspectRatio(JsonFields root) {
         String value = root.string("image_aspect_ratio", null);
         if (value == null) {
             return null;
@@ -131,7 +105,7 @@ public final class LlavaConfigLoader {
         return new ClipVisionConfig(1024, 4096, 24, 16, 336, 14, 3, "quick_gelu", 1e-5);
     }
 
-    private static ClipVisionConfig vision(ConfigObject v) {
+    private static ClipVisionConfig vision(JsonFields v) {
         String modelType = v.string("model_type", "clip_vision_model");
         if (!modelType.equals("clip_vision_model")) {
             throw v.error("model_type", "is \"" + modelType + "\"; only a CLIP vision tower (\"clip_vision_model\") is supported");
@@ -161,7 +135,7 @@ public final class LlavaConfigLoader {
     }
 
     /** An absent text_config is an empty object: every field then takes the LlamaConfig default. */
-    private static LlamaConfig text(ConfigObject t, ConfigObject root) {
+    private static LlamaConfig text(JsonFields t, JsonFields root) {
         String modelType = t.string("model_type", "llama");
         if (!modelType.equals("llama")) {
             throw t.error("model_type", "is \"" + modelType + "\"; only a Llama decoder (\"llama\") is supported");
@@ -183,6 +157,11 @@ public final class LlavaConfigLoader {
             throw t.error("head_dim", "is " + headDim + "; only hidden_size / num_attention_heads = "
                     + hidden / heads + " is supported");
         }
+        if (headDim % 2 != 0) {
+            throw t.error(t.has("head_dim") ? "head_dim" : "hidden_size", "gives head_dim " + headDim
+                    + " (hidden_size " + hidden + " / num_attention_heads " + heads
+                    + "); RoPE rotates pairs of dimensions, so it must be even");
+        }
         String act = t.string("hidden_act", "silu");
         if (!act.equals("silu")) {
             throw t.error("hidden_act", "is \"" + act + "\"; the Llama decoder supports only \"silu\"");
@@ -202,7 +181,7 @@ public final class LlavaConfigLoader {
                 eps, theta, tied, bos, eos);
     }
 
-    private static void refuseBias(ConfigObject t, String field) {
+    private static void refuseBias(JsonFields t, String field) {
         if (t.bool(field, false)) {
             throw t.error(field, "is true; Llama projections with biases are not supported");
         }
@@ -213,7 +192,7 @@ public final class LlavaConfigLoader {
      * exist so that a hostile config is refused here instead of making the loader enumerate a
      * billion layers or the engine overflow an array size.
      */
-    private static int positive(ConfigObject o, String field, int defaultValue, int max) {
+    private static int positive(JsonFields o, String field, int defaultValue, int max) {
         int value = o.integer(field, defaultValue);
         if (value <= 0 || value > max) {
             throw o.error(field, "must be in [1, " + max + "], got " + value);
@@ -221,7 +200,7 @@ public final class LlavaConfigLoader {
         return value;
     }
 
-    private static double positiveNumber(ConfigObject o, String field, double defaultValue) {
+    private static double positiveNumber(JsonFields o, String field, double defaultValue) {
         double value = o.number(field, defaultValue);
         if (!(value > 0) || Double.isInfinite(value)) {
             throw o.error(field, "must be a positive number, got " + value);

@@ -17,13 +17,16 @@ import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes PNG and JPEG files into {@link RgbImage}s with {@code javax.imageio}, converted to RGB as Pillow would
+ * Decodes image files into {@link RgbImage}s with {@code javax.imageio}, converted to RGB as Pillow would
  * (see {@link PillowRgbConversion}). The dimensions are read from the header first, so an image whose pixels would
  * not fit in memory is refused before anything is decoded. Decoder warnings (libjpeg's "premature end of data" for
  * a truncated JPEG, which otherwise decodes into grey filler) are errors, as they are for Pillow.
  *
- * <p>Not done, like the reference: EXIF orientation and embedded colour profiles are not applied (see
- * {@link #storedColours}).
+ * <p>Not done, like the reference: embedded colour profiles are not applied (see {@link #storedColours}), and
+ * {@link #read} ignores the EXIF orientation as the original LLaVA does ({@link #readUpright} applies it).
+ *
+ * <p>Formats: PNG, JPEG (baseline and progressive; CMYK and YCCK; 4:4:0 chroma interpolated as libjpeg-turbo
+ * does), GIF (the first frame, on its logical screen), BMP and TIFF, each checked against Pillow's pixels.
  */
 public final class ImageFiles {
 
@@ -32,15 +35,19 @@ public final class ImageFiles {
     /** Hard bound: the RGB bytes must fit in one Java array. */
     private static final long ARRAY_MAX_PIXELS = (Integer.MAX_VALUE - 8) / 3;
 
+    /** ImageIO format names read here: each checked against Pillow's pixels in the tests. */
+    private static final java.util.Set<String> SUPPORTED = java.util.Set.of("png", "jpeg", "gif", "bmp", "tif", "tiff");
+    private static final String SUPPORTED_NAMES = "PNG, JPEG, GIF (first frame), BMP and TIFF";
+
     private ImageFiles() {
     }
 
-    /** Reads a PNG or JPEG of at most {@link #DEFAULT_MAX_PIXELS} pixels. */
+    /** Reads an image file of at most {@link #DEFAULT_MAX_PIXELS} pixels. */
     public static RgbImage read(Path file) {
         return read(file, DEFAULT_MAX_PIXELS);
     }
 
-    /** Reads a PNG or JPEG of at most {@code maxPixels} pixels (width × height). */
+    /** Reads an image file of at most {@code maxPixels} pixels (width × height). */
     public static RgbImage read(Path file, long maxPixels) {
         requireNonEmptyFile(file);
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
@@ -54,7 +61,28 @@ public final class ImageFiles {
                 int width = reader.getWidth(0);
                 int height = reader.getHeight(0);
                 requireDecodableSize(file, width, height, maxPixels);
+                String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+                PngChunks png = format.equals("png") ? PngChunks.read(file) : null;
+                int[] gifScreen = format.equals("gif") ? GifScreen.screenSize(reader) : null;
+                if (gifScreen != null) {
+                    requireDecodableSize(file, gifScreen[0], gifScreen[1], maxPixels);
+                }
+                if (format.equals("jpeg")) {
+                    RgbImage differently = jpegWhereTheJdkDiffers(reader, JpegHeader.read(file), file);
+                    if (differently != null) {
+                        return differently;
+                    }
+                }
                 BufferedImage image = decode(reader, storedColours(reader, width, height), file);
+                if (gifScreen != null) {
+                    image = GifScreen.onScreen(reader, image, gifScreen);
+                } else if (format.startsWith("tif")) {
+                    image = TiffPalette.withPillowPalette(reader, image);
+                } else if (png != null && png.colourType() == 3
+                        && image.getColorModel() instanceof java.awt.image.IndexColorModel decoded) {
+                    image = new BufferedImage(PngChunks.pillowPalette(decoded, png.paletteEntries()), image.getRaster(),
+                            false, null);
+                }
                 return PillowRgbConversion.toRgb(image, storedAlpha, file);
             } finally {
                 reader.dispose();
@@ -66,6 +94,68 @@ public final class ImageFiles {
         } catch (RuntimeException e) {
             // The JDK decoders signal some malformed streams with unchecked exceptions from deep inside.
             throw new ImageFileException(file, "corrupt image data: " + e, e);
+        }
+    }
+
+    /**
+     * The JPEGs whose samples the JDK's decoder turns into colours differently from the reference
+     * (see {@link JpegSampleConversion}): decoded as raw samples and converted here. Null for the
+     * others, which the JDK decodes exactly as the reference does.
+     */
+    private static RgbImage jpegWhereTheJdkDiffers(ImageReader reader, JpegHeader header, Path file) throws IOException {
+        if (header.arithmetic()) {
+            throw new ImageFileException(file, "arithmetic-coded JPEG (SOF" + (header.frameMarker() - 0xC0)
+                    + "), which the JDK's JPEG decoder cannot read; re-encode it with Huffman coding, e.g."
+                    + " jpegtran -optimize -copy all in.jpg > out.jpg");
+        }
+        if (header.components() == 4) {
+            return JpegSampleConversion.fourChannels(readRaw(reader, file), header.ycck());
+        }
+        if (header.ycbcr()) {
+            boolean[] halfHeight = {header.halfHeightOnly(0), header.halfHeightOnly(1), header.halfHeightOnly(2)};
+            if (!halfHeight[0] && (halfHeight[1] || halfHeight[2])) {
+                return JpegSampleConversion.fancy440(readRaw(reader, file), halfHeight);
+            }
+        }
+        return null;
+    }
+
+    /** The decoded samples before colour conversion, with decoder warnings as errors. */
+    private static java.awt.image.Raster readRaw(ImageReader reader, Path file) throws IOException {
+        List<String> warnings = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+        java.awt.image.Raster raster = reader.readRaster(0, null);
+        if (!warnings.isEmpty()) {
+            throw new ImageFileException(file, "truncated or corrupt image data: " + String.join("; ", warnings));
+        }
+        return raster;
+    }
+
+    /**
+     * Reads an image and turns it upright by its EXIF orientation, as transformers' {@code load_image}
+     * does with Pillow's {@code ImageOps.exif_transpose}: a phone portrait stored sideways reaches the
+     * model standing up. The original LLaVA does not, which is why {@link #read} does not either.
+     * Orientation is read from a JPEG's EXIF segment and a PNG's {@code eXIf} chunk.
+     */
+    public static RgbImage readUpright(Path file) {
+        RgbImage image = read(file);
+        return ExifOrientation.apply(image, orientation(file));
+    }
+
+    /** The EXIF orientation (1–8) of a JPEG or PNG, or 0 when the file has none. */
+    public static int orientation(Path file) {
+        requireNonEmptyFile(file);
+        try (var in = Files.newInputStream(file)) {
+            byte[] magic = in.readNBytes(2);
+            if (magic.length == 2 && (magic[0] & 0xFF) == 0xFF && (magic[1] & 0xFF) == 0xD8) {
+                return JpegHeader.read(file).exifOrientation();
+            }
+            if (magic.length == 2 && (magic[0] & 0xFF) == 0x89 && magic[1] == 'P') {
+                return PngChunks.read(file).exifOrientation();
+            }
+            return 0;
+        } catch (IOException e) {
+            throw new ImageFileException(file, "cannot read the file: " + e.getMessage(), e);
         }
     }
 
@@ -85,13 +175,14 @@ public final class ImageFiles {
     private static ImageReader readerFor(ImageInputStream in, Path file) throws IOException {
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         if (!readers.hasNext()) {
-            throw new ImageFileException(file, "not a PNG or JPEG image (unrecognised content)");
+            throw new ImageFileException(file, unrecognised(in));
         }
         ImageReader reader = readers.next();
         String format = reader.getFormatName().toLowerCase(Locale.ROOT);
-        if (!format.equals("png") && !format.equals("jpeg")) {
+        if (!SUPPORTED.contains(format)) {
             reader.dispose();
-            throw new ImageFileException(file, "unsupported image format " + format + "; PNG and JPEG are supported");
+            throw new ImageFileException(file, "unsupported image format " + format + "; " + SUPPORTED_NAMES
+                    + " are supported");
         }
         return reader;
     }
@@ -111,6 +202,18 @@ public final class ImageFiles {
         in.reset();
         int colourType = head[25] & 0xFF;
         return colourType == 4 || colourType == 6;
+    }
+
+    /** The refusal for content no reader recognises, naming the format when its signature says what it is. */
+    private static String unrecognised(ImageInputStream in) throws IOException {
+        byte[] head = new byte[12];
+        in.seek(0);
+        int n = in.read(head);
+        String ascii = new String(head, 0, Math.max(n, 0), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String known = n == 12 && ascii.startsWith("RIFF") && ascii.endsWith("WEBP") ? "a WebP image, which is not supported yet"
+                : n == 12 && ascii.startsWith("ftyp", 4) ? "an HEIF/AVIF image, which is not supported"
+                : "not an image format this engine reads (unrecognised content)";
+        return known + "; " + SUPPORTED_NAMES + " are supported: convert it first (e.g. to PNG)";
     }
 
     private static void requireDecodableSize(Path file, int width, int height, long maxPixels) {

@@ -55,7 +55,7 @@ public final class ImagePreprocessor {
         return config.cropSize();
     }
 
-    /** Reads a PNG or JPEG file and preprocesses it. */
+    /** Reads an image file ({@link ImageFiles}) and preprocesses it. */
     public PixelValues preprocess(Path imageFile, PreprocessMode mode) {
         RgbImage image = ImageFiles.read(imageFile);
         try {

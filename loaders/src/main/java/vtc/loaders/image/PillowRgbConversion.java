@@ -4,6 +4,7 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
+import java.awt.image.DirectColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.nio.file.Path;
@@ -25,7 +26,10 @@ import java.nio.file.Path;
  *       its {@code I;16 → RGB} conversion clips instead of shifting, so a 16-bit grey PNG mostly turns white. Odd,
  *       but it is what the reference sees, and matching it is the point of this class.</li>
  * </ul>
- * Anything else (CMYK, other colour spaces or sample sizes) is refused.
+ * <ul>
+ *   <li>Bit fields (BMP 16/32-bit): see {@link #fromPackedFields}. CMYK (TIFF): Pillow's {@code cmyk2rgb}.</li>
+ * </ul>
+ * Anything else (other colour spaces or sample sizes) is refused.
  */
 final class PillowRgbConversion {
 
@@ -41,9 +45,12 @@ final class PillowRgbConversion {
         if (image.getColorModel() instanceof IndexColorModel palette) {
             return fromPalette(raster, palette);
         }
+        if (image.getColorModel() instanceof DirectColorModel packed) {
+            return fromPackedFields(raster, packed);
+        }
         if (!(image.getColorModel() instanceof ComponentColorModel model)) {
             throw new ImageFileException(file, "unsupported colour model " + image.getColorModel().getClass().getSimpleName()
-                    + "; PNG and JPEG in RGB, grey or palette are supported");
+                    + "; RGB, grey, palette, bit-field and CMYK images are supported");
         }
         int colorSpace = model.getColorSpace().getType();
         int transfer = model.getTransferType();
@@ -57,6 +64,9 @@ final class PillowRgbConversion {
         if (colorSpace == ColorSpace.TYPE_GRAY && model.getNumColorComponents() == 1) {
             Reduce reduce = !sixteenBit ? Reduce.NONE : storedAlpha ? Reduce.HIGH_BYTE : Reduce.CLIP;
             return copyChannels(raster, new int[] {0, 0, 0}, reduce);
+        }
+        if (colorSpace == ColorSpace.TYPE_CMYK && model.getNumComponents() == 4 && !sixteenBit) {
+            return fromCmyk(raster);
         }
         String space = colorSpace == ColorSpace.TYPE_CMYK ? "CMYK" : "colour space type " + colorSpace;
         throw new ImageFileException(file, "unsupported " + space + " with " + model.getNumComponents()
@@ -91,6 +101,53 @@ final class PillowRgbConversion {
             }
         }
         return new RgbImage(w, h, rgb);
+    }
+
+    /**
+     * Pixels packed into bit fields (BMP's 16- and 32-bit layouts): an 8-bit field as stored, a
+     * narrower one of n bits scaled as Pillow's {@code BGR;15}/{@code BGR;16} unpackers do,
+     * {@code v · 255 / (2ⁿ − 1)} rounded down. Alpha is dropped.
+     */
+    private static RgbImage fromPackedFields(Raster raster, DirectColorModel model) {
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
+        int[] row = new int[w];
+        for (int c = 0; c < 3; c++) {
+            int max = (1 << model.getComponentSize(c)) - 1;
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(raster.getMinX(), raster.getMinY() + y, w, 1, c, row);
+                for (int x = 0; x < w; x++) {
+                    rgb[(y * w + x) * 3 + c] = (byte) (max == 255 ? row[x] : row[x] * 255 / max);
+                }
+            }
+        }
+        return new RgbImage(w, h, rgb);
+    }
+
+    /** 8-bit CMYK (TIFF) through Pillow's {@code cmyk2rgb}. */
+    private static RgbImage fromCmyk(Raster raster) {
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
+        int[] k = raster.getSamples(raster.getMinX(), raster.getMinY(), w, h, 3, new int[w * h]);
+        for (int c = 0; c < 3; c++) {
+            int[] band = raster.getSamples(raster.getMinX(), raster.getMinY(), w, h, c, new int[w * h]);
+            for (int i = 0; i < w * h; i++) {
+                rgb[3 * i + c] = (byte) cmykToRgb(band[i], k[i]);
+            }
+        }
+        return new RgbImage(w, h, rgb);
+    }
+
+    /**
+     * Pillow's {@code cmyk2rgb} for one channel: {@code (255 − k) − c·(255 − k)/255}, the product
+     * divided by 255 with rounding the way its {@code MULDIV255} macro does it.
+     */
+    static int cmykToRgb(int c, int k) {
+        int nk = 255 - k;
+        int t = c * nk + 128;
+        return Math.max(0, Math.min(255, nk - (((t >> 8) + t) >> 8)));
     }
 
     private static RgbImage fromPalette(Raster raster, IndexColorModel palette) {

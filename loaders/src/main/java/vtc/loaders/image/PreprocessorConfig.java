@@ -1,15 +1,10 @@
 package vtc.loaders.image;
 
 import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
-import java.io.IOException;
-import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import vtc.loaders.json.JsonFields;
+import vtc.loaders.json.JsonFile;
 
 /**
  * The fields of a Hugging Face {@code preprocessor_config.json} (CLIPImageProcessor) that the pipeline uses.
@@ -34,6 +29,13 @@ public record PreprocessorConfig(int shortestEdge, int cropSize, double[] imageM
     public static final int RESAMPLE_BICUBIC = 3;
     private static final double[] CLIP_MEAN = {0.48145466, 0.4578275, 0.40821073};
     private static final double[] CLIP_STD = {0.26862954, 0.26130258, 0.27577711};
+    /**
+     * The longest side the preprocessor resizes to: 8192 pixels (67 M pixels square), far above any
+     * CLIP tower (224 or 336) and below sizes whose resize alone would need gigabytes.
+     */
+    private static final int MAX_SIDE = 8192;
+    /** The largest magnitude a normalized pixel may reach (real configs: about ±3). */
+    private static final double MAX_NORMALIZED = 1e6;
     private static final Set<String> PROCESSOR_TYPES = Set.of("CLIPImageProcessor", "CLIPImageProcessorFast");
 
     public PreprocessorConfig {
@@ -43,22 +45,7 @@ public record PreprocessorConfig(int shortestEdge, int cropSize, double[] imageM
 
     /** Reads and checks a {@code preprocessor_config.json}. */
     public static PreprocessorConfig read(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new PreprocessorConfigException(file, "cannot read: " + e, e);
-        }
-        JsonElement root;
-        try {
-            root = JsonParser.parseString(text);
-        } catch (JsonParseException e) {
-            throw new PreprocessorConfigException(file, "not valid JSON: " + e.getMessage(), e);
-        }
-        if (!root.isJsonObject()) {
-            throw new PreprocessorConfigException(file, "expected a JSON object at the top level");
-        }
-        return new Fields(file, root.getAsJsonObject()).config();
+        return new Fields(JsonFile.readObject(file, PreprocessorConfigException::new)).config();
     }
 
     /** The RGB colour of the square canvas in pad mode: {@code (int)(mean × 255)} per channel, as LLaVA does. */
@@ -71,149 +58,124 @@ public record PreprocessorConfig(int shortestEdge, int cropSize, double[] imageM
     }
 
     /** One config object being read; every error names its field. */
-    private record Fields(Path file, JsonObject json) {
+    private record Fields(JsonFields json) {
 
         PreprocessorConfig config() {
-            String type = string("image_processor_type");
+            String type = json.string("image_processor_type", null);
             if (type != null && !PROCESSOR_TYPES.contains(type)) {
-                throw error("image_processor_type", "is " + type + "; only CLIPImageProcessor is supported");
+                throw json.error("image_processor_type", "is " + type + "; only CLIPImageProcessor is supported");
             }
-            if (number("resample", RESAMPLE_BICUBIC) != RESAMPLE_BICUBIC) {
-                throw error("resample", "is " + json.get("resample") + "; only 3 (bicubic) is supported");
+            if (json.number("resample", RESAMPLE_BICUBIC) != RESAMPLE_BICUBIC) {
+                throw json.error("resample", "is " + json.raw("resample") + "; only 3 (bicubic) is supported");
             }
             requireTrue("do_resize");
             requireTrue("do_center_crop");
-            bool("do_convert_rgb", true);
+            json.bool("do_convert_rgb", true);
             int shortestEdge = shortestEdge();
             int crop = cropSize();
             if (crop > shortestEdge) {
-                throw error("crop_size", "is " + crop + ", larger than size.shortest_edge " + shortestEdge);
+                throw json.error("crop_size", "is " + crop + ", larger than size.shortest_edge " + shortestEdge);
             }
             double[] mean = triple("image_mean", CLIP_MEAN);
             double[] std = triple("image_std", CLIP_STD);
-            for (double s : std) {
-                if (!(s > 0)) {
-                    throw error("image_std", "must be positive, got " + s);
+            double rescale = json.number("rescale_factor", 1 / 255.0);
+            if (!(rescale > 0)) {
+                throw json.error("rescale_factor", "must be positive, got " + rescale);
+            }
+            boolean doRescale = json.bool("do_rescale", true);
+            boolean doNormalize = json.bool("do_normalize", true);
+            checkNormalizedRange(mean, std, doRescale ? rescale : 1, doNormalize);
+            return new PreprocessorConfig(shortestEdge, crop, mean, std, rescale, doRescale, doNormalize);
+        }
+
+        /**
+         * A pixel becomes (v × rescale − mean) / std for v in 0..255; with a std of 1e-300 or a mean of
+         * 1e300 that is infinite or meaningless in float, and the model would answer from NaNs. The
+         * bound: every normalized value must stay within ±1e6 (real configs give about ±3).
+         */
+        private void checkNormalizedRange(double[] mean, double[] std, double rescale, boolean normalize) {
+            for (int c = 0; c < 3; c++) {
+                if (!(std[c] > 0)) {
+                    throw json.error("image_std", "must be positive, got " + std[c]);
+                }
+                double low = normalize ? (0 - mean[c]) / std[c] : 0;
+                double high = normalize ? (255 * rescale - mean[c]) / std[c] : 255 * rescale;
+                if (!(Math.abs(low) <= MAX_NORMALIZED) || !(Math.abs(high) <= MAX_NORMALIZED)) {
+                    throw json.error((normalize ? "image_std[" + c + "] " + std[c] + " with image_mean[" + c + "] "
+                            + mean[c] + " and " : "") + "rescale_factor " + rescale, "maps pixels to [" + (float) low
+                            + ", " + (float) high + "], beyond ±" + (long) MAX_NORMALIZED
+                            + "; the vision tower would compute on meaningless values");
                 }
             }
-            double rescale = number("rescale_factor", 1 / 255.0);
-            if (!(rescale > 0) || Double.isInfinite(rescale)) {
-                throw error("rescale_factor", "must be positive, got " + rescale);
-            }
-            return new PreprocessorConfig(shortestEdge, crop, mean, std, rescale,
-                    bool("do_rescale", true), bool("do_normalize", true));
         }
 
         private int shortestEdge() {
-            JsonElement size = json.get("size");
-            if (size == null || size.isJsonNull()) {
+            JsonElement size = json.raw("size");
+            if (size == null) {
                 return 224;
             }
             if (size.isJsonPrimitive()) {
-                return positiveInt("size", size);
+                return side("size", size);
             }
             if (size.isJsonObject() && size.getAsJsonObject().has("shortest_edge")) {
-                return positiveInt("size.shortest_edge", size.getAsJsonObject().get("shortest_edge"));
+                return side("size.shortest_edge", size.getAsJsonObject().get("shortest_edge"));
             }
-            throw error("size", "must give shortest_edge (resizing to a fixed height × width is not supported)");
+            throw json.error("size", "must give shortest_edge (resizing to a fixed height × width is not supported)");
         }
 
         private int cropSize() {
-            JsonElement crop = json.get("crop_size");
-            if (crop == null || crop.isJsonNull()) {
+            JsonElement crop = json.raw("crop_size");
+            if (crop == null) {
                 return 224;
             }
             if (crop.isJsonPrimitive()) {
-                return positiveInt("crop_size", crop);
+                return side("crop_size", crop);
             }
             if (!crop.isJsonObject()) {
-                throw error("crop_size", "must be a number or {\"height\", \"width\"}");
+                throw json.error("crop_size", "must be a number or {\"height\", \"width\"}");
             }
-            JsonObject hw = crop.getAsJsonObject();
-            int height = positiveInt("crop_size.height", hw.get("height"));
-            int width = positiveInt("crop_size.width", hw.get("width"));
+            JsonFields hw = json.object("crop_size");
+            int height = side("crop_size.height", hw.raw("height"));
+            int width = side("crop_size.width", hw.raw("width"));
             if (height != width) {
-                throw error("crop_size", "is " + width + "x" + height + "; the vision tower needs a square crop");
+                throw json.error("crop_size", "is " + width + "x" + height + "; the vision tower needs a square crop");
             }
             return height;
         }
 
         private double[] triple(String field, double[] fallback) {
-            JsonElement e = json.get(field);
-            if (e == null || e.isJsonNull()) {
+            JsonElement e = json.raw(field);
+            if (e == null) {
                 return fallback.clone();
             }
             if (e.isJsonPrimitive()) {
-                double v = number(field, e);
+                double v = json.numberAt(field, e);
                 return new double[] {v, v, v};
             }
             if (!e.isJsonArray() || e.getAsJsonArray().size() != 3) {
-                throw error(field, "must be a list of 3 numbers (R, G, B), got " + e);
+                throw json.error(field, "must be a list of 3 numbers (R, G, B), got " + JsonFields.shortText(e));
             }
             double[] out = new double[3];
             for (int c = 0; c < 3; c++) {
-                out[c] = number(field + "[" + c + "]", e.getAsJsonArray().get(c));
+                out[c] = json.numberAt(field + "[" + c + "]", e.getAsJsonArray().get(c));
             }
             return out;
         }
 
         private void requireTrue(String field) {
-            if (!bool(field, true)) {
-                throw error(field, "is false; the vision tower needs the resized, centre-cropped square, so it must be true");
+            if (!json.bool(field, true)) {
+                throw json.error(field, "is false; the vision tower needs the resized, centre-cropped square, so it must be true");
             }
         }
 
-        private boolean bool(String field, boolean fallback) {
-            JsonElement e = json.get(field);
-            if (e == null || e.isJsonNull()) {
-                return fallback;
-            }
-            if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
-                throw error(field, "must be true or false, got " + e);
-            }
-            return e.getAsBoolean();
-        }
-
-        private String string(String field) {
-            JsonElement e = json.get(field);
-            if (e == null || e.isJsonNull()) {
-                return null;
-            }
-            if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-                throw error(field, "must be a string, got " + e);
-            }
-            return e.getAsString();
-        }
-
-        private double number(String field, double fallback) {
-            JsonElement e = json.get(field);
-            return e == null || e.isJsonNull() ? fallback : number(field, e);
-        }
-
-        private double number(String field, JsonElement e) {
-            if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
-                throw error(field, "must be a number, got " + e);
-            }
-            double v = e.getAsDouble();
-            if (!Double.isFinite(v)) {
-                throw error(field, "must be finite, got " + e);
+        /** A side length in pixels: a positive integer no larger than any image the engine resizes to. */
+        private int side(String where, JsonElement e) {
+            int v = e == null ? 0 : json.integerAt(where, e);
+            if (v <= 0 || v > MAX_SIDE) {
+                throw json.error(where, "must be a positive integer of at most " + MAX_SIDE + " pixels, got "
+                        + JsonFields.shortText(e));
             }
             return v;
-        }
-
-        private int positiveInt(String field, JsonElement e) {
-            if (e == null || !e.isJsonPrimitive() || !((JsonPrimitive) e).isNumber()) {
-                throw error(field, "must be a positive integer, got " + e);
-            }
-            BigDecimal v = e.getAsBigDecimal();
-            if (v.signum() <= 0 || v.stripTrailingZeros().scale() > 0 || v.compareTo(BigDecimal.valueOf(1 << 16)) > 0) {
-                throw error(field, "must be a positive integer of at most 65536, got " + e);
-            }
-            return v.intValueExact();
-        }
-
-        private PreprocessorConfigException error(String field, String message) {
-            return new PreprocessorConfigException(file, field + " " + message);
         }
     }
 }

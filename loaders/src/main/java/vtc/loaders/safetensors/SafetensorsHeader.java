@@ -3,9 +3,11 @@ package vtc.loaders.safetensors;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import java.io.ByteArrayInputStream;
+import java.io.FilterReader;
 import java.io.IOException;
-import java.io.StringReader;
-import java.nio.ByteBuffer;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +18,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import vtc.loaders.json.JsonFile;
 
 /**
  * The JSON header of a safetensors file, parsed strictly and checked against the data section it
@@ -33,50 +37,120 @@ record SafetensorsHeader(List<TensorInfo> tensors, Map<String, String> metadata)
      * Parses {@code json} (the header bytes) of {@code file}, whose data section starts at
      * {@code dataStart} and holds {@code dataSize} bytes.
      */
+    /**
+     * The most tensors one file may declare. Real files hold hundreds (llava-1.5-7b: 686 in total);
+     * the bound keeps a header of a million empty entries from costing gigabytes before a refusal.
+     */
+    static final int MAX_TENSORS = 1 << 16;
+    /** The most characters {@code __metadata__} may take (real files: {@code {"format": "pt"}}). */
+    static final long MAX_METADATA_CHARS = 8L << 20;
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
+
     static SafetensorsHeader parse(Path file, byte[] json, long dataStart, long dataSize) {
         Parser parser = new Parser(file, dataStart, dataSize);
-        try (JsonReader reader = new JsonReader(new StringReader(decodeUtf8(file, json)))) {
+        // Decoded while it is parsed (not into a String first): a 100 MB header then costs its bytes once.
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CountingReader text = new CountingReader(new InputStreamReader(new ByteArrayInputStream(json), decoder));
+        try (JsonReader reader = new JsonReader(text)) {
             reader.setStrictness(Strictness.STRICT);
-            SafetensorsHeader header = parser.header(reader);
-            checkNoOverlap(file, header.tensors);
+            SafetensorsHeader header = parser.header(reader, text);
+            checkContiguous(file, header.tensors, dataStart, dataSize);
             return header;
-        } catch (IOException | IllegalStateException | NumberFormatException e) {
-            throw new SafetensorsException(file, "header is not valid JSON: " + e.getMessage(), e);
-        }
-    }
-
-    private static String decodeUtf8(Path file, byte[] json) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(json)).toString();
         } catch (CharacterCodingException e) {
             throw new SafetensorsException(file, "header is not valid UTF-8", e);
+        } catch (HeaderTooLarge e) {
+            throw new SafetensorsException(file, e.getMessage(), e);
+        } catch (IOException | IllegalStateException | NumberFormatException e) {
+            throw new SafetensorsException(file, "header is not valid JSON: " + JsonFile.parserMessage(e), e);
         }
     }
 
-    /** Two tensors sharing bytes would alias each other's weights: refuse. */
-    private static void checkNoOverlap(Path file, List<TensorInfo> tensors) {
+    /**
+     * As the safetensors library checks: sorted by offset, the tensors tile the data section exactly,
+     * from its first byte to its last. Overlapping tensors would alias each other's weights; a gap
+     * or trailing bytes mean a damaged or doctored file, which the reference refuses too.
+     */
+    private static void checkContiguous(Path file, List<TensorInfo> tensors, long dataStart, long dataSize) {
         List<TensorInfo> byOffset = new ArrayList<>(tensors);
         byOffset.sort(Comparator.comparingLong(TensorInfo::fileOffset).thenComparingLong(TensorInfo::byteSize));
+        long expected = dataStart;
         TensorInfo previous = null;
         for (TensorInfo t : byOffset) {
-            if (t.byteSize() == 0) {
-                continue;
-            }
-            if (previous != null && t.fileOffset() < previous.fileOffset() + previous.byteSize()) {
+            if (t.fileOffset() < expected) {
                 throw new SafetensorsException(file, "tensors " + previous.name() + " and " + t.name()
                         + " overlap in the data section");
             }
-            previous = t;
+            if (t.fileOffset() > expected) {
+                throw new SafetensorsException(file, "data section bytes [" + (expected - dataStart) + ", "
+                        + (t.fileOffset() - dataStart) + ") before tensor " + t.name()
+                        + " belong to no tensor; safetensors refuses files with gaps");
+            }
+            expected = t.fileOffset() + t.byteSize();
+            previous = t.byteSize() > 0 ? t : previous;
+        }
+        if (expected != dataStart + dataSize) {
+            throw new SafetensorsException(file, "the last " + (dataStart + dataSize - expected) + " bytes of the "
+                    + "data section belong to no tensor; safetensors refuses files not fully covered by their header");
+        }
+    }
+
+    /** Counts the characters read, so that a part of the header can be bounded while it is parsed. */
+    private static final class CountingReader extends FilterReader {
+        private long count;
+        private long limit = Long.MAX_VALUE;
+        private String limitMessage;
+
+        CountingReader(Reader in) {
+            super(in);
+        }
+
+        /** From now on, refuse to read more than {@code chars} further characters. */
+        void limit(long chars, String message) {
+            limit = count + chars;
+            limitMessage = message;
+        }
+
+        void unlimit() {
+            limit = Long.MAX_VALUE;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int c = super.read();
+            count(c < 0 ? 0 : 1);
+            return c;
+        }
+
+        @Override
+        public int read(char[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            count(Math.max(n, 0));
+            return n;
+        }
+
+        private void count(int n) throws IOException {
+            count += n;
+            if (count > limit) {
+                throw new HeaderTooLarge(limitMessage);
+            }
+        }
+    }
+
+    /** A part of the header beyond its bound (reported as it is, not as invalid JSON). */
+    private static final class HeaderTooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        HeaderTooLarge(String message) {
+            super(message);
         }
     }
 
     /** The streaming walk over the header object. */
     private record Parser(Path file, long dataStart, long dataSize) {
 
-        SafetensorsHeader header(JsonReader reader) throws IOException {
+        SafetensorsHeader header(JsonReader reader, CountingReader text) throws IOException {
             if (reader.peek() != JsonToken.BEGIN_OBJECT) {
                 throw error("header must be a JSON object, got " + describe(reader.peek()));
             }
@@ -91,9 +165,15 @@ record SafetensorsHeader(List<TensorInfo> tensors, Map<String, String> metadata)
                         throw error("header repeats " + METADATA_KEY);
                     }
                     sawMetadata = true;
+                    text.limit(MAX_METADATA_CHARS, METADATA_KEY + " is longer than " + (MAX_METADATA_CHARS >> 20)
+                            + " MiB (real files hold a few bytes such as {\"format\": \"pt\"})");
                     metadata = metadata(reader);
+                    text.unlimit();
                 } else if (tensors.containsKey(name)) {
                     throw error("tensor " + name + " appears twice in the header");
+                } else if (tensors.size() == MAX_TENSORS) {
+                    throw error("header declares more than " + MAX_TENSORS + " tensors (real checkpoints hold "
+                            + "hundreds per file)");
                 } else {
                     tensors.put(name, entry(reader, name));
                 }
@@ -206,8 +286,13 @@ record SafetensorsHeader(List<TensorInfo> tensors, Map<String, String> metadata)
                     throw error("tensor " + name + ": " + field + " must hold integers, got " + describe(reader.peek()));
                 }
                 String text = reader.nextString();
-                if (!text.matches("\\d{1,18}")) {
+                if (!DIGITS.matcher(text).matches()) {
                     throw error("tensor " + name + ": " + field + " must hold non-negative integers, got " + text);
+                }
+                if (text.length() > 18) {
+                    throw error("tensor " + name + ": " + field + " value " + text + " is too large: "
+                            + (field.equals("shape") ? "no tensor has so many elements" : "no file has so many bytes")
+                            + " (at most 18 digits)");
                 }
                 values.add(Long.parseLong(text));
             }

@@ -34,6 +34,11 @@ final class AddedTokenSplitter {
                 list.sort(Comparator.comparingInt((AddedToken t) -> t.content().length()).reversed()));
     }
 
+    /** Splits text that is all markup: every added token matches. */
+    List<Span> split(String text) {
+        return split(text, new BitSet());
+    }
+
     /** @param literal characters that are plain text: no added token may cover any of them */
     List<Span> split(String text, BitSet literal) {
         List<Span> spans = new ArrayList<>();

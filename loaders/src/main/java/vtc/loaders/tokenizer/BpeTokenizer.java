@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
+import vtc.engine.llava.InvalidRequestException;
 
 /**
  * The tokenizer both file formats load into: added tokens are cut out of the text first, each
@@ -85,7 +86,8 @@ final class BpeTokenizer implements Tokenizer {
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new IllegalArgumentException("text has an unpaired surrogate at index " + i);
+                throw new InvalidRequestException(String.format("the prompt text has a lone surrogate U+%04X at "
+                        + "character %d; text must be valid Unicode (surrogates only in pairs)", (int) c, i));
             }
         }
     }

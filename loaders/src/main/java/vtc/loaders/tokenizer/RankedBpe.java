@@ -11,7 +11,8 @@ import java.util.function.IntConsumer;
  * character, and the merge with the lowest rank (its line in the merges list) present in the word
  * is applied until none is left. A character missing from the vocabulary becomes its UTF-8 bytes
  * as {@code <0xNN>} tokens when byte fallback is on, otherwise the unknown token (consecutive
- * unknowns fused into one when {@code fuseUnknown}).
+ * unknowns fused into one when {@code fuseUnknown}), or nothing when there is no unknown token
+ * (Hugging Face drops such a character without a word).
  *
  * @param vocab the model's vocabulary (added tokens are not part of it)
  * @param merges merge of (left id, right id), keyed by {@link #pairKey}, to (rank, merged id)
@@ -50,9 +51,10 @@ record RankedBpe(Map<String, Integer> vocab, Map<Long, PairMerger.Merge<Integer>
                 symbols.add(id);
             } else if (bytes != null) {
                 symbols.addAll(bytes);
-            } else if (!(fuseUnknown && lastWasUnknown)) {
-                symbols.add(unknown(codePoint));
+            } else if (unknownId >= 0 && !(fuseUnknown && lastWasUnknown)) {
+                symbols.add(unknownId);
             }
+            // With neither byte fallback nor an unknown token the character is dropped, as Hugging Face does.
             lastWasUnknown = id == null && bytes == null;
         }
         return symbols;
@@ -69,13 +71,5 @@ record RankedBpe(Map<String, Integer> vocab, Map<Long, PairMerger.Merge<Integer>
             ids.add(id);
         }
         return ids;
-    }
-
-    private int unknown(int codePoint) {
-        if (unknownId < 0) {
-            throw new IllegalArgumentException(String.format(
-                    "character U+%04X is not in the vocabulary and the tokenizer has no unknown token", codePoint));
-        }
-        return unknownId;
     }
 }

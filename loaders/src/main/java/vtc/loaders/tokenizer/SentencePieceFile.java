@@ -36,7 +36,7 @@ final class SentencePieceFile {
             int pieceId = id;
             if (special && added.stream().noneMatch(t -> t.id() == pieceId)) {
                 specialIds.add(id);
-                added.add(new AddedToken(id, p.text(), true, false, false, false));
+                added.add(new AddedToken(id, p.text(), true, false, false, false, false));
             }
         }
         Vocabulary vocabulary = Vocabulary.assemble(file, pieces, specialIds, added);
@@ -48,7 +48,8 @@ final class SentencePieceFile {
             throw new LoadException(file, "BOS/EOS should be added but the model has no such token");
         }
         TextDecoder decoder = new TextDecoder(vocabulary, model.escapeWhitespaces() ? "▁" : null,
-                model.byteFallback(), model.addDummyPrefix() ? 1 : 0);
+                model.byteFallback(), TextDecoder.ByteRuns.PER_CHARACTER, model.addDummyPrefix() ? 1 : 0);
+        // The slow tokenizer looks for every added token in the raw text, whatever its normalized flag.
         return new BpeTokenizer(vocabulary, new AddedTokenSplitter(added),
                 (text, atTextStart, out) -> bpe.encode(text, out), decoder, bosId, eosId, addBos, addEos);
     }

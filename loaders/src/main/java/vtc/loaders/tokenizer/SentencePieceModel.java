@@ -1,11 +1,10 @@
 package vtc.loaders.tokenizer;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import vtc.loaders.LoadException;
+import vtc.loaders.json.SmallFile;
 
 /**
  * The parts of a SentencePiece {@code tokenizer.model} (a serialized {@code ModelProto}) that
@@ -21,6 +20,8 @@ record SentencePieceModel(List<Piece> pieces, int modelType, boolean byteFallbac
                           boolean addDummyPrefix, boolean removeExtraWhitespaces, boolean escapeWhitespaces) {
 
     static final int MODEL_TYPE_BPE = 2;
+    /** Far above real files (Llama's is 500 KB, a 256k-piece model about 5 MB). */
+    static final long MAX_BYTES = 64L << 20;
 
     /** SentencePiece.Type. */
     enum PieceType { NORMAL, UNKNOWN, CONTROL, USER_DEFINED, UNUSED, BYTE }
@@ -29,12 +30,7 @@ record SentencePieceModel(List<Piece> pieces, int modelType, boolean byteFallbac
     }
 
     static SentencePieceModel read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new LoadException(file, "cannot read: " + e.getMessage(), e);
-        }
+        byte[] bytes = SmallFile.read(file, MAX_BYTES, "a tokenizer.model", LoadException::new);
         return parse(file, new ProtobufReader(file, bytes));
     }
 
@@ -72,8 +68,11 @@ record SentencePieceModel(List<Piece> pieces, int modelType, boolean byteFallbac
                 default -> in.skip();
             }
         }
-        if (text == null) {
-            throw new LoadException(file, "SentencePiece piece " + index + " has no string");
+        if (text == null || text.isEmpty()) {
+            // SentencePiece itself refuses to load such a model ("piece must not be empty"); an empty
+            // user-defined piece would match everywhere without consuming any text.
+            throw new LoadException(file, "SentencePiece piece " + index + " has "
+                    + (text == null ? "no string" : "an empty string"));
         }
         if (type < 1 || type > PieceType.values().length) {
             throw new LoadException(file, "SentencePiece piece " + index + " has unknown type " + type);

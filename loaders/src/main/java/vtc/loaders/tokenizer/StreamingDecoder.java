@@ -27,7 +27,7 @@ public final class StreamingDecoder {
 
     /** Adds one id; returns the text it completes (possibly empty). */
     public String push(int id) {
-        if (skipSpecialTokens && decoder.vocabulary().isSpecial(id)) {
+        if (!decoder.vocabulary().contains(id) || skipSpecialTokens && decoder.vocabulary().isSpecial(id)) {
             return "";
         }
         int b = decoder.byteOf(id);
@@ -44,7 +44,7 @@ public final class StreamingDecoder {
     }
 
     private String endByteRun() {
-        String text = TextDecoder.textOfByteRun(byteRun.toByteArray());
+        String text = decoder.textOfByteRun(byteRun.toByteArray());
         byteRun.reset();
         return text;
     }

@@ -29,10 +29,10 @@ public interface Tokenizer {
     int[] encode(List<Segment> segments);
 
     /**
-     * The text of {@code ids}. Byte-fallback tokens are joined into UTF-8; a run of byte tokens
-     * that is not valid UTF-8 becomes one U+FFFD per byte, as in Hugging Face tokenizers.
-     *
-     * @throws IllegalArgumentException if an id is outside the vocabulary
+     * The text of {@code ids}. Byte-fallback tokens are joined into UTF-8; bytes that are not valid
+     * UTF-8 become U+FFFD as the file's reference does (tokenizer.json: every byte of the run;
+     * tokenizer.model: each byte that starts no character). An id outside the vocabulary decodes to
+     * nothing, as in Hugging Face (a model may have more embedding rows than the tokenizer has tokens).
      */
     String decode(int[] ids, boolean skipSpecialTokens);
 

@@ -1,14 +1,17 @@
 package vtc.loaders.tokenizer;
 
 import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import vtc.loaders.LoadException;
+import vtc.loaders.json.JsonFields;
+import vtc.loaders.json.JsonFile;
 
 /**
  * What {@code tokenizer_config.json}, {@code special_tokens_map.json} and {@code added_tokens.json}
@@ -23,12 +26,12 @@ record TokenizerSettings(Boolean addBos, Boolean addEos, String bosToken, String
                          List<AddedToken> addedTokens, Set<String> specialTokens) {
 
     static TokenizerSettings read(Path modelDir) {
-        JsonDocument config = readIfPresent(modelDir.resolve("tokenizer_config.json"));
-        JsonDocument map = readIfPresent(modelDir.resolve("special_tokens_map.json"));
-        JsonDocument addedJson = readIfPresent(modelDir.resolve("added_tokens.json"));
+        JsonFields config = readIfPresent(modelDir.resolve("tokenizer_config.json"));
+        JsonFields map = readIfPresent(modelDir.resolve("special_tokens_map.json"));
+        JsonFields addedJson = readIfPresent(modelDir.resolve("added_tokens.json"));
 
         Set<String> special = new LinkedHashSet<>();
-        for (JsonDocument doc : new JsonDocument[] {map, config}) {
+        for (JsonFields doc : new JsonFields[] {map, config}) {
             if (doc != null) {
                 collectSpecialNames(doc, special);
             }
@@ -38,77 +41,84 @@ record TokenizerSettings(Boolean addBos, Boolean addEos, String bosToken, String
             readAddedTokensDecoder(config, added);
         }
         if (addedJson != null) {
-            for (Map.Entry<String, JsonElement> e : addedJson.root().entrySet()) {
-                int id = addedJson.integer(e.getValue(), "id of '" + e.getKey() + "'");
+            for (Map.Entry<String, JsonElement> e : addedJson.entries().entrySet()) {
+                int id = addedJson.integerAt("id of '" + e.getKey() + "'", e.getValue());
                 if (added.stream().noneMatch(t -> t.id() == id)) {
                     added.add(new AddedToken(id, e.getKey(), special.contains(e.getKey()), false, false, false));
                 }
             }
         }
         return new TokenizerSettings(
-                config == null ? null : config.bool(config.root(), "add_bos_token"),
-                config == null ? null : config.bool(config.root(), "add_eos_token"),
+                config == null ? null : config.boolOrNull("add_bos_token"),
+                config == null ? null : config.boolOrNull("add_eos_token"),
                 tokenName(config, map, "bos_token"), tokenName(config, map, "eos_token"),
                 List.copyOf(added), Set.copyOf(special));
     }
 
-    private static JsonDocument readIfPresent(Path file) {
-        return Files.isRegularFile(file) ? JsonDocument.read(file) : null;
+    /** An optional file: absent is fine, anything else at that name must be a readable JSON file. */
+    private static JsonFields readIfPresent(Path file) {
+        return Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? JsonFile.readObject(file, LoadException::new) : null;
     }
 
-    private static String tokenName(JsonDocument config, JsonDocument map, String field) {
-        String name = config == null ? null : config.tokenContent(config.root(), field);
-        return name != null || map == null ? name : map.tokenContent(map.root(), field);
+    private static String tokenName(JsonFields config, JsonFields map, String field) {
+        String name = config == null ? null : tokenContent(config, field);
+        return name != null || map == null ? name : tokenContent(map, field);
     }
 
-    private static void collectSpecialNames(JsonDocument doc, Set<String> special) {
+    /** A token given either as a string or as an AddedToken object ({@code {"content": …}}). */
+    private static String tokenContent(JsonFields o, String field) {
+        JsonElement e = o.raw(field);
+        if (e == null) {
+            return null;
+        }
+        return e.isJsonObject() ? o.object(field).string("content", null) : o.string(field, null);
+    }
+
+    private static void collectSpecialNames(JsonFields doc, Set<String> special) {
         for (String field : List.of("bos_token", "eos_token", "unk_token", "pad_token")) {
-            String name = doc.tokenContent(doc.root(), field);
+            String name = tokenContent(doc, field);
             if (name != null) {
                 special.add(name);
             }
         }
-        JsonElement extra = doc.root().get("additional_special_tokens");
+        JsonElement extra = doc.raw("additional_special_tokens");
         if (extra != null && extra.isJsonArray()) {
+            int i = 0;
             for (JsonElement e : extra.getAsJsonArray()) {
-                if (e.isJsonObject()) {
-                    special.add(doc.string(e.getAsJsonObject(), "content", ""));
-                } else if (e.isJsonPrimitive()) {
-                    special.add(e.getAsString());
-                } else {
-                    throw doc.error("additional_special_tokens entries must be strings or objects");
-                }
+                String where = "additional_special_tokens[" + i++ + "]";
+                special.add(e.isJsonObject() ? doc.objectAt(where, e).string("content", "") : doc.stringAt(where, e));
             }
         }
     }
 
     /** {@code added_tokens_decoder}: {"512": {"content": "<image>", "special": true, …}, …}. */
-    private static void readAddedTokensDecoder(JsonDocument config, List<AddedToken> added) {
-        JsonObject decoder = config.objectOrNull(config.root(), "added_tokens_decoder");
+    private static void readAddedTokensDecoder(JsonFields config, List<AddedToken> added) {
+        JsonFields decoder = config.object("added_tokens_decoder");
         if (decoder == null) {
             return;
         }
-        for (Map.Entry<String, JsonElement> e : decoder.entrySet()) {
+        for (Map.Entry<String, JsonElement> e : decoder.entries().entrySet()) {
             int id;
             try {
                 id = Integer.parseInt(e.getKey());
             } catch (NumberFormatException ex) {
-                throw config.error("added_tokens_decoder key '" + e.getKey() + "' is not a token id");
+                throw decoder.error("key '" + e.getKey() + "' is not a token id");
             }
-            if (!e.getValue().isJsonObject()) {
-                throw config.error("added_tokens_decoder." + id + " must be an object");
-            }
-            added.add(addedToken(config, e.getValue().getAsJsonObject(), id));
+            added.add(addedToken(decoder.objectAt(decoder.qualified(e.getKey()), e.getValue()), id));
         }
     }
 
-    /** An AddedToken object as Hugging Face writes it (tokenizer.json and tokenizer_config.json alike). */
-    static AddedToken addedToken(JsonDocument doc, JsonObject o, int id) {
-        String content = doc.string(o, "content", null);
+    /**
+     * An AddedToken object as Hugging Face writes it (tokenizer.json and tokenizer_config.json alike);
+     * {@code normalized} defaults to {@code !special}, as in Hugging Face.
+     */
+    static AddedToken addedToken(JsonFields o, int id) {
+        String content = o.string("content", null);
         if (content == null || content.isEmpty()) {
-            throw doc.error("added token " + id + " has no content");
+            throw o.error("content", "is missing or empty: added token " + id + " has no content");
         }
-        return new AddedToken(id, content, doc.bool(o, "special", false), doc.bool(o, "lstrip", false),
-                doc.bool(o, "rstrip", false), doc.bool(o, "single_word", false));
+        boolean special = o.bool("special", false);
+        return new AddedToken(id, content, special, o.bool("lstrip", false), o.bool("rstrip", false),
+                o.bool("single_word", false), o.bool("normalized", !special));
     }
 }

@@ -70,9 +70,14 @@ final class Vocabulary {
         return pieces[id];
     }
 
+    /** Whether {@code id} is a special token; an id outside the vocabulary is not. */
     boolean isSpecial(int id) {
-        checkId(id);
-        return special[id];
+        return contains(id) && special[id];
+    }
+
+    /** Whether {@code id} names a token; a model may have more ids than its tokenizer (llava-1.5-7b: 32064 vs 32002). */
+    boolean contains(int id) {
+        return id >= 0 && id < pieces.length;
     }
 
     OptionalInt id(String piece) {
@@ -85,7 +90,10 @@ final class Vocabulary {
      * Like the ByteFallback decoder, this looks at the token's string only.
      */
     int byteValue(int id) {
-        String p = piece(id);
+        if (!contains(id)) {
+            return -1;
+        }
+        String p = pieces[id];
         if (p.length() != 6 || !p.startsWith("<0x") || p.charAt(5) != '>') {
             return -1;
         }

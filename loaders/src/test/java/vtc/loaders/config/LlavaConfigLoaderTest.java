@@ -169,6 +169,17 @@ class LlavaConfigLoaderTest {
                 "vision_config.hidden_size must be in [1, 262144], got 0");
     }
 
+    /** RoPE rotates pairs of dimensions: an odd head_dim used to fail in the first request, reported by RoPE. */
+    @Test
+    void oddHeadDimIsNamedAtLoad() throws IOException {
+        assertRefused(edit(c -> c.getAsJsonObject("text_config").addProperty("num_attention_heads", 32)),
+                "text_config.hidden_size gives head_dim 3 (hidden_size 96 / num_attention_heads 32); RoPE rotates pairs");
+        assertRefused(edit(c -> {
+            c.getAsJsonObject("text_config").addProperty("num_attention_heads", 32);
+            c.getAsJsonObject("text_config").addProperty("head_dim", 3);
+        }), "text_config.head_dim gives head_dim 3");
+    }
+
     /** A hostile size is refused at once rather than making the binder enumerate a billion layers. */
     @Test
     void absurdSizesAndNegativeImageTokenAreRefused() throws IOException {

@@ -40,7 +40,7 @@ class BadImageFileTest {
     @Test
     void textFile() throws IOException {
         Path file = Files.writeString(dir.resolve("notes.png"), "this is not an image\n");
-        assertRefused(file, "not a PNG or JPEG");
+        assertRefused(file, "not an image format this engine reads (unrecognised content)");
     }
 
     @Test
@@ -79,29 +79,10 @@ class BadImageFileTest {
 
     @Test
     void otherFormatsAreRefusedByName() throws IOException {
-        Path file = dir.resolve("picture.bmp");
-        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_3BYTE_BGR), "bmp", file.toFile());
-        assertRefused(file, "bmp");
-    }
-
-    @Test
-    void fourChannelJpegIsRefusedAsCmyk() throws IOException {
-        // Pillow would convert CMYK with its own formula; rather than guess it, such files are refused.
-        WritableRaster cmyk = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 16, 16, 4, null);
-        for (int y = 0; y < 16; y++) {
-            for (int x = 0; x < 16; x++) {
-                cmyk.setPixel(x, y, new int[] {x * 10, y * 10, 50, 20});
-            }
-        }
-        Path file = dir.resolve("cmyk.jpg");
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
-            writer.setOutput(out);
-            writer.write(null, new IIOImage(cmyk, null, null), null);
-        } finally {
-            writer.dispose();
-        }
-        assertRefused(file, "CMYK");
+        // WBMP: a format the JDK reads but Pillow does not, so there is no reference to match.
+        Path file = dir.resolve("picture.wbmp");
+        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_BINARY), "wbmp", file.toFile());
+        assertRefused(file, "unsupported image format wbmp; PNG, JPEG, GIF (first frame), BMP and TIFF are supported");
     }
 
     private static void assertRefused(Path file, String reason) {

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,10 +70,23 @@ class GoldenTokenizerTest {
         for (JsonElement e : golden.at("decode_tests").getAsJsonArray()) {
             JsonObject c = e.getAsJsonObject();
             int[] ids = ints(c, "ids");
-            assertEquals(c.get("decoded_skip_special").getAsString(), tokenizer.decode(ids, true));
-            assertEquals(c.get("decoded_with_special").getAsString(), tokenizer.decode(ids, false));
+            String sentencePiece = format.name().equals("tokenizer.model") ? SENTENCEPIECE_DECODES.get(Arrays.toString(ids)) : null;
+            assertEquals(sentencePiece != null ? sentencePiece : c.get("decoded_skip_special").getAsString(),
+                    tokenizer.decode(ids, true));
+            assertEquals(sentencePiece != null ? sentencePiece : c.get("decoded_with_special").getAsString(),
+                    tokenizer.decode(ids, false));
         }
     }
+
+    /**
+     * The goldens' decodes come from the fast tokenizer (tokenizer.json), whose ByteFallback turns a
+     * whole invalid byte run into U+FFFDs. Without a tokenizer.json, Hugging Face decodes with
+     * SentencePiece itself, which keeps the valid characters of the run (here the control characters
+     * U+0010 and U+0002): these two runs differ, values from sentencepiece 0.2.2's decode.
+     */
+    private static final Map<String, String> SENTENCEPIECE_DECODES = Map.of(
+            "[68, 480, 436, 99, 478, 480, 161, 19]", "ALA`DL\uFFFD\u0010",
+            "[178, 282, 102, 300, 447, 243, 5, 232]", "\uFFFD Tcon5\uFFFD\u0002\uFFFD");
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("tokenizers")

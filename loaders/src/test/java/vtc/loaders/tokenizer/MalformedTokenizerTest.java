@@ -60,7 +60,7 @@ class MalformedTokenizerTest {
     void invalidJsonIsALoadException() throws IOException {
         String json = Files.readString(FIXTURE.resolve("tokenizer.json"));
         Files.writeString(dir.resolve("tokenizer.json"), json.substring(0, json.length() / 2));
-        expectLoadException(() -> Tokenizers.load(dir), "invalid JSON");
+        expectLoadException(() -> Tokenizers.load(dir), "not valid JSON");
     }
 
     @Test

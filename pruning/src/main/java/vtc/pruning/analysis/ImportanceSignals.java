@@ -3,6 +3,7 @@ package vtc.pruning.analysis;
 import vtc.engine.llava.LlavaModel;
 import vtc.engine.prune.DecoderAttentionObserver;
 import vtc.engine.text.KvCache;
+import vtc.engine.text.PromptRows;
 
 /**
  * The two importance vectors Figure 2 compares, measured on one image and prompt with nothing
@@ -35,10 +36,6 @@ public record ImportanceSignals(float[][] clsScoresByK, float[][] llmAttention) 
         int imageStart = model.imagePosition(promptIds);
         float[] x = model.embedPrompt(promptIds, model.projector().project(features, n), n);
         int rows = promptIds.length - 1 + n;
-        int[] positions = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            positions[i] = i;
-        }
         float[][] attention = new float[model.config().text().numHiddenLayers()][n];
         DecoderAttentionObserver observer = (layer, headMean, keyPositions, keys) -> {
             for (int i = 0; i < keys; i++) {
@@ -49,7 +46,7 @@ public record ImportanceSignals(float[][] clsScoresByK, float[][] llmAttention) 
             }
         };
         KvCache cache = model.decoder().newCache(rows);
-        model.decoder().prefill(cache, x, rows, positions, null, imageStart, n, observer);
+        model.decoder().prefill(cache, new PromptRows(x, rows, model.config().text().hiddenSize()), observer);
         return attention;
     }
 }

@@ -1,0 +1,24 @@
+package vtc.examples;
+
+// README:java:begin
+import java.nio.file.Path;
+import vtc.engine.llava.GenerationOptions;
+import vtc.loaders.Llava;
+import vtc.pruning.KeepBudget;
+import vtc.pruning.VtcCls;
+
+public class DescribeImage {
+    public static void main(String[] args) {
+        Path model = Path.of(args.length > 0 ? args[0] : "llava-1.5-7b-hf");  // a Hugging Face LLaVA directory
+        Path image = Path.of(args.length > 1 ? args[1] : "cat.jpg");
+        try (Llava llava = Llava.load(model, 8)) {                    // map once, 8 kernel threads
+            var request = Llava.Request.of(image, "What is in the picture?")
+                    .withSelector(new VtcCls(3, KeepBudget.count(64)))        // K = 3 layers, keep U = 64
+                    .withOptions(GenerationOptions.greedy(128));         // at most 128 new tokens, stop at EOS
+            Llava.Result r = llava.generate(request, System.out::print);  // streams text as it is final
+            System.out.println();
+            System.out.println(r.keptIndices().length + " of " + r.imageTokens() + " visual tokens kept, " + r.timings());
+        }
+    }
+}
+// README:java:end

@@ -1,0 +1,144 @@
+package vtc.loaders.image;
+
+import java.awt.image.Raster;
+
+/**
+ * JPEG samples to RGB where the JDK's decoder (libjpeg 6b inside the JDK) and the reference's
+ * (Pillow on libjpeg-turbo) part ways. Both decode the same entropy-coded data with the same
+ * integer inverse DCT, so the JDK's raw samples — {@code ImageReader.readRaster}, before any
+ * colour conversion — are the reference's samples; what differs is what comes after:
+ *
+ * <ul>
+ *   <li><b>4:4:0 chroma</b> (full width, half height; what a lossless 90° rotation of a 4:2:2
+ *       file gives): libjpeg 6b repeats each chroma row, libjpeg-turbo interpolates between the
+ *       two nearest rows, 3:1 ("fancy" upsampling, {@link #fancyRows}). The repeated rows are the
+ *       stored ones, so every other row of the JDK's output is the stored chroma.</li>
+ *   <li><b>CMYK and YCCK</b>: the JDK refuses to give them as an image. libjpeg-turbo turns YCCK
+ *       into CMYK; Pillow reads four-channel JPEGs as inverted CMYK (the Adobe convention) and
+ *       converts CMYK to RGB as {@code 255 − k − c·(255 − k)/255} per channel
+ *       ({@link PillowRgbConversion#cmykToRgb}).</li>
+ * </ul>
+ * The YCbCr → RGB step is libjpeg's, in 16-bit fixed point ({@link #yccToRgb}).
+ */
+final class JpegSampleConversion {
+
+    private static final int SCALEBITS = 16;
+    private static final int ONE_HALF = 1 << (SCALEBITS - 1);
+    /** libjpeg's jdcolor.c tables: Cr→R, Cb→B offsets rounded, Cr→G and Cb→G kept in fixed point. */
+    private static final int[] CR_R = new int[256];
+    private static final int[] CB_B = new int[256];
+    private static final int[] CR_G = new int[256];
+    private static final int[] CB_G = new int[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            int x = i - 128;
+            CR_R[i] = (fix(1.40200) * x + ONE_HALF) >> SCALEBITS;
+            CB_B[i] = (fix(1.77200) * x + ONE_HALF) >> SCALEBITS;
+            CR_G[i] = -fix(0.71414) * x;
+            CB_G[i] = -fix(0.34414) * x + ONE_HALF;
+        }
+    }
+
+    private JpegSampleConversion() {
+    }
+
+    private static int fix(double v) {
+        return (int) (v * (1 << SCALEBITS) + 0.5);
+    }
+
+    private static int clamp(int v) {
+        return v < 0 ? 0 : Math.min(v, 255);
+    }
+
+    /**
+     * A YCbCr raster whose 4:4:0 chroma the JDK repeated row by row, converted as libjpeg-turbo
+     * does: the stored chroma rows interpolated ({@link #fancyRows}), then YCbCr → RGB.
+     *
+     * @param halfHeight per band, whether that band was stored at half height
+     */
+    static RgbImage fancy440(Raster raw, boolean[] halfHeight) {
+        int w = raw.getWidth();
+        int h = raw.getHeight();
+        int[][] planes = new int[3][];
+        for (int c = 0; c < 3; c++) {
+            int[] plane = raw.getSamples(raw.getMinX(), raw.getMinY(), w, h, c, new int[w * h]);
+            planes[c] = halfHeight[c] ? fancyRows(storedRows(plane, w, h), w, h) : plane;
+        }
+        return yccToRgb(planes[0], planes[1], planes[2], w, h);
+    }
+
+    /** Rows 0, 2, 4, … of a plane the decoder upsampled by repeating each row: the stored rows. */
+    private static int[] storedRows(int[] plane, int w, int h) {
+        int rows = (h + 1) / 2;
+        int[] stored = new int[rows * w];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(plane, 2 * r * w, stored, r * w, w);
+        }
+        return stored;
+    }
+
+    /**
+     * libjpeg-turbo's {@code h1v2_fancy_upsample}: output row 2r is (3·row r + row r−1 + 1) / 4,
+     * row 2r+1 is (3·row r + row r+1 + 2) / 4 (integer division; the biases alternate so the
+     * rounding does not drift one way), the rows beyond the edges being copies of the edge rows.
+     */
+    static int[] fancyRows(int[] stored, int w, int h) {
+        int rows = stored.length / w;
+        int[] out = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            int r = y / 2;
+            int near = r * w;
+            int far = (y % 2 == 0 ? Math.max(r - 1, 0) : Math.min(r + 1, rows - 1)) * w;
+            int bias = y % 2 == 0 ? 1 : 2;
+            for (int x = 0; x < w; x++) {
+                out[y * w + x] = (3 * stored[near + x] + stored[far + x] + bias) >> 2;
+            }
+        }
+        return out;
+    }
+
+    /** libjpeg's {@code ycc_rgb_convert}, table for table. */
+    static RgbImage yccToRgb(int[] y, int[] cb, int[] cr, int w, int h) {
+        byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
+        for (int i = 0; i < w * h; i++) {
+            rgb[3 * i] = (byte) clamp(y[i] + CR_R[cr[i]]);
+            rgb[3 * i + 1] = (byte) clamp(y[i] + ((CB_G[cb[i]] + CR_G[cr[i]]) >> SCALEBITS));
+            rgb[3 * i + 2] = (byte) clamp(y[i] + CB_B[cb[i]]);
+        }
+        return new RgbImage(w, h, rgb);
+    }
+
+    /**
+     * A four-band raster (CMYK, or YCCK when {@code ycck}) to the RGB Pillow gives: YCCK first to
+     * CMYK as libjpeg does (C, M, Y = 255 − the RGB of the YCC part; K kept), then each channel
+     * inverted (Pillow's {@code CMYK;I} raw mode) and converted to RGB.
+     */
+    static RgbImage fourChannels(Raster raw, boolean ycck) {
+        int w = raw.getWidth();
+        int h = raw.getHeight();
+        int[][] bands = new int[4][];
+        for (int c = 0; c < 4; c++) {
+            bands[c] = raw.getSamples(raw.getMinX(), raw.getMinY(), w, h, c, new int[w * h]);
+        }
+        byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
+        for (int i = 0; i < w * h; i++) {
+            int c0 = bands[0][i];
+            int c1 = bands[1][i];
+            int c2 = bands[2][i];
+            if (ycck) {
+                int y = bands[0][i];
+                int cb = bands[1][i];
+                int cr = bands[2][i];
+                c0 = 255 - clamp(y + CR_R[cr]);
+                c1 = 255 - clamp(y + ((CB_G[cb] + CR_G[cr]) >> SCALEBITS));
+                c2 = 255 - clamp(y + CB_B[cb]);
+            }
+            int k = 255 - bands[3][i];
+            rgb[3 * i] = (byte) PillowRgbConversion.cmykToRgb(255 - c0, k);
+            rgb[3 * i + 1] = (byte) PillowRgbConversion.cmykToRgb(255 - c1, k);
+            rgb[3 * i + 2] = (byte) PillowRgbConversion.cmykToRgb(255 - c2, k);
+        }
+        return new RgbImage(w, h, rgb);
+    }
+}
