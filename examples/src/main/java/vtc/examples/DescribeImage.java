@@ -2,8 +2,8 @@ package vtc.examples;
 
 // README:java:begin
 import java.nio.file.Path;
+import vtc.api.Llava;
 import vtc.engine.llava.GenerationOptions;
-import vtc.loaders.Llava;
 import vtc.pruning.KeepBudget;
 import vtc.pruning.VtcCls;
 
@@ -17,7 +17,8 @@ public class DescribeImage {
                     .withOptions(GenerationOptions.greedy(128));         // at most 128 new tokens, stop at EOS
             Llava.Result r = llava.generate(request, System.out::print);  // streams text as it is final
             System.out.println();
-            System.out.println(r.keptIndices().length + " of " + r.imageTokens() + " visual tokens kept, " + r.timings());
+            var g = r.generation();                                        // ids, kept patches, timings
+            System.out.println(g.keptIndices().length + " of " + g.imageTokens() + " visual tokens kept, " + g.timings());
         }
     }
 }

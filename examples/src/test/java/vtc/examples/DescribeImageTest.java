@@ -28,7 +28,7 @@ class DescribeImageTest {
         List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
         String summary = lines.get(lines.size() - 1);
         // The tiny model's grid has N = 64 patches, so U = 64 keeps them all.
-        assertTrue(summary.startsWith("64 of 64 visual tokens kept, StageTimings["), summary);
+        assertTrue(summary.startsWith("64 of 64 visual tokens kept, Timings["), summary);
         assertFalse(lines.subList(0, lines.size() - 1).stream().allMatch(String::isBlank), "the text was streamed");
     }
 }

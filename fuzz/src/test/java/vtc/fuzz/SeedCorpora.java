@@ -1,6 +1,8 @@
 package vtc.fuzz;
 
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -58,14 +60,58 @@ final class SeedCorpora {
         seeds.put(dir("PreprocessorConfigFuzzTest", "preprocessorConfigJson"), Map.of(
                 "tiny-llava.json", read(f32.resolve("preprocessor_config.json")),
                 "tiny-llava-bf16.json", read(bf16.resolve("preprocessor_config.json")),
-                "llava-1.5-7b-hf.json", read(real.resolve("preprocessor_config.json"))));
+                "llava-1.5-7b-hf.json", read(real.resolve("preprocessor_config.json")),
+                "tiny-std.json", "{\"crop_size\": 112, \"size\": 112, \"image_std\": 1e-300}".getBytes(StandardCharsets.UTF_8)));
         seeds.put(dir("TokenizerJsonFuzzTest", "tokenizerJson"), Map.of(
-                "tiny-llava.tokenizer.json", read(f32.resolve("tokenizer.json"))));
+                "tiny-llava.tokenizer.json", read(f32.resolve("tokenizer.json")),
+                "metaspace-empty-replacement.tokenizer.json", metaspaceWithEmptyReplacement(f32)));
         seeds.put(dir("SentencePieceFuzzTest", "tokenizerModel"), Map.of(
-                "tiny-llava.tokenizer.model", read(f32.resolve("tokenizer.model"))));
+                "tiny-llava.tokenizer.model", read(f32.resolve("tokenizer.model")),
+                "empty-user-defined-piece.tokenizer.model", withEmptyUserDefinedPiece(f32)));
+        seeds.put(dir("WeightValuesFuzzTest", "weightValues"), weightPatches(f32));
         seeds.put(dir("TokenizerTextFuzzTest", "text"), goldenTexts());
         seeds.put(dir("ImageFuzzTest", "imageFile"), images(f32.resolve("golden")));
         return seeds;
+    }
+
+    /** The hostile tokenizer.json: Metaspace with an empty replacement (used to loop when encoding). */
+    private static byte[] metaspaceWithEmptyReplacement(Path fixture) {
+        JsonObject json = JsonParser.parseString(new String(read(fixture.resolve("tokenizer.json")), StandardCharsets.UTF_8))
+                .getAsJsonObject();
+        JsonObject metaspace = new JsonObject();
+        metaspace.addProperty("type", "Metaspace");
+        metaspace.addProperty("replacement", "");
+        metaspace.addProperty("prepend_scheme", "always");
+        json.add("pre_tokenizer", metaspace);
+        return json.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The fixture's tokenizer.model plus a USER_DEFINED piece with an empty string (used to loop when encoding). */
+    private static byte[] withEmptyUserDefinedPiece(Path fixture) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(read(fixture.resolve("tokenizer.model")));
+        out.writeBytes(new byte[] {0x0A, 0x04, 0x0A, 0x00, 0x18, 0x04});
+        return out.toByteArray();
+    }
+
+    /** No patch, and a NaN or infinity in the vision tower, the projector and the lm_head. */
+    private static Map<String, byte[]> weightPatches(Path fixture) {
+        Map<String, byte[]> seeds = new LinkedHashMap<>();
+        try (SafetensorsFile weights = SafetensorsFile.open(fixture.resolve("model.safetensors"))) {
+            long dataStart = weights.tensors().stream().mapToLong(t -> t.fileOffset()).min().orElseThrow();
+            seeds.put("unchanged.bin", new byte[0]);
+            seeds.put("nan-in-vision.bin", WeightValuesFuzzTest.patch(floatIndex(weights,
+                    "vision_tower.vision_model.pre_layrnorm.weight", dataStart), Float.NaN));
+            seeds.put("inf-in-projector.bin", WeightValuesFuzzTest.patch(floatIndex(weights,
+                    "multi_modal_projector.linear_1.weight", dataStart), Float.POSITIVE_INFINITY));
+            seeds.put("nan-in-lm-head.bin", WeightValuesFuzzTest.patch(floatIndex(weights,
+                    "language_model.lm_head.weight", dataStart), Float.NaN));
+        }
+        return seeds;
+    }
+
+    private static int floatIndex(SafetensorsFile weights, String tensor, long dataStart) {
+        return (int) ((weights.info(tensor).fileOffset() - dataStart) / Float.BYTES);
     }
 
     private static String dir(String testClass, String method) {

@@ -15,6 +15,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import vtc.api.Llava;
 import vtc.engine.llava.GenerationOptions;
 import vtc.fixtures.Fixtures;
 import vtc.fixtures.Golden;
@@ -64,14 +65,14 @@ class WeightFileChangeTest {
         long size = Files.size(weights);
         try (Llava llava = Llava.load(model, 2)) {
             int[] expected = golden.ints("greedy.runs.full.generated_ids");
-            assertArrayEquals(expected, llava.generate(request(golden), null).generatedIds());
+            assertArrayEquals(expected, llava.generate(request(golden), null).generation().generatedIds());
 
             truncate(weights, 16);
-            assertArrayEquals(expected, llava.generate(request(golden), null).generatedIds(),
+            assertArrayEquals(expected, llava.generate(request(golden), null).generation().generatedIds(),
                     "a truncated file changes nothing: the weights were copied at load");
 
             Files.write(weights, new byte[(int) size]); // same size, every byte zero
-            assertArrayEquals(expected, llava.generate(request(golden), null).generatedIds(),
+            assertArrayEquals(expected, llava.generate(request(golden), null).generation().generatedIds(),
                     "a file rewritten in place changes no answer");
         }
     }
@@ -84,7 +85,7 @@ class WeightFileChangeTest {
         WeightOptions mapped = WeightOptions.DEFAULT.withStorage(WeightStorage.MAPPED);
         try (Llava llava = Llava.load(model, 2, mapped)) {
             assertArrayEquals(golden.ints("greedy.runs.full.generated_ids"),
-                    llava.generate(request(golden), null).generatedIds());
+                    llava.generate(request(golden), null).generation().generatedIds());
 
             truncate(weights, 16);
             var e = assertThrows(SafetensorsException.class, () -> llava.generate(request(golden), null));
@@ -113,9 +114,9 @@ class WeightFileChangeTest {
         Path model = copyOfFixture(dir);
         try (Llava llava = Llava.load(model, 1, WeightOptions.DEFAULT.withPrecision(
                 vtc.loaders.checkpoint.WeightPrecision.Q8_0))) {
-            int[] before = llava.generate(request(golden), null).generatedIds();
+            int[] before = llava.generate(request(golden), null).generation().generatedIds();
             truncate(model.resolve("model.safetensors"), 0);
-            assertArrayEquals(before, llava.generate(request(golden), null).generatedIds());
+            assertArrayEquals(before, llava.generate(request(golden), null).generation().generatedIds());
         }
     }
 }

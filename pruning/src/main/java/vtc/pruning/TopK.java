@@ -1,6 +1,7 @@
 package vtc.pruning;
 
 import java.util.Arrays;
+import vtc.engine.llava.NonFiniteValuesException;
 
 /**
  * The indices of the k largest values, returned in ascending index order so kept tokens keep
@@ -13,8 +14,8 @@ public final class TopK {
     }
 
     /**
-     * @throws IllegalArgumentException if a value is NaN (an attention score never is, so NaN
-     *                                  means the forward pass went wrong upstream)
+     * @throws NonFiniteValuesException if a value is NaN (an attention score never is, so NaN
+     *                                   means the forward pass went wrong upstream)
      */
     public static int[] largest(float[] values, int k) {
         int n = values.length;
@@ -106,7 +107,8 @@ public final class TopK {
     private static void requireNumbers(float[] values) {
         for (int j = 0; j < values.length; j++) {
             if (Float.isNaN(values[j])) {
-                throw new IllegalArgumentException("score of token " + j + " is NaN");
+                throw new NonFiniteValuesException(NonFiniteValuesException.Stage.PRUNING_SCORES,
+                        "hold NaN (first at token " + j + ")");
             }
         }
     }

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import vtc.engine.llava.NonFiniteValuesException;
 
 class TopKTest {
 
@@ -37,7 +38,7 @@ class TopKTest {
 
     @Test
     void nanIsRejectedNotRanked() {
-        assertThrows(IllegalArgumentException.class, () -> TopK.largest(new float[] {1, Float.NaN, 2}, 1));
+        assertThrows(NonFiniteValuesException.class, () -> TopK.largest(new float[] {1, Float.NaN, 2}, 1));
     }
 
     /** Against a full sort by (value descending, index ascending), on values with many ties. */

@@ -21,7 +21,7 @@ import vtc.engine.llava.InvalidRequestException;
 import vtc.engine.prune.TokenSelector;
 import vtc.engine.stop.GenerationStoppedException;
 import vtc.engine.stop.StopReason;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 import vtc.loaders.LoadException;
 import vtc.pruning.PruningParameterException;
 
@@ -232,12 +232,12 @@ final class ChatCompletions {
             } catch (ExecutionException e) {
                 throw failure(e.getCause());
             }
-            int generated = result.generatedIds().length;
+            int generated = result.generation().generatedIds().length;
             metrics.tokens(promptTokens(result), generated);
             long first = firstPieceNanos != 0 ? firstPieceNanos : System.nanoTime();
             metrics.timeToFirstToken.observe((first - arrival) / 1e9);
             if (generated > 1) {
-                metrics.tokenLatency.observe(result.timings().decodeMs() / 1e3 / (generated - 1));
+                metrics.tokenLatency.observe(result.generation().timings().decodeMs() / 1e3 / (generated - 1));
             }
             return result;
         }
@@ -268,12 +268,12 @@ final class ChatCompletions {
 
         /** Prompt tokens as the decoder saw them: the text ids without the placeholder, plus the image rows. */
         private int promptTokens(Llava.Result result) {
-            return result.inputIds().length - (request.image() == null ? 0 : 1) + result.imageRows();
+            return result.generation().inputIds().length - (request.image() == null ? 0 : 1) + result.generation().imageRows();
         }
 
         private JsonObject usage(Llava.Result result) {
             int prompt = promptTokens(result);
-            int completion = result.generatedIds().length;
+            int completion = result.generation().generatedIds().length;
             JsonObject usage = new JsonObject();
             usage.addProperty("prompt_tokens", prompt);
             usage.addProperty("completion_tokens", completion);
@@ -285,12 +285,12 @@ final class ChatCompletions {
         private JsonObject report(Llava.Result result) {
             JsonObject vtc = new JsonObject();
             vtc.addProperty("method", request.image() == null ? "none" : choice.method());
-            vtc.addProperty("image_tokens", result.imageTokens());
-            vtc.addProperty("kept_tokens", result.keptIndices().length);
-            vtc.addProperty("image_rows", result.imageRows());
+            vtc.addProperty("image_tokens", result.generation().imageTokens());
+            vtc.addProperty("kept_tokens", result.generation().keptIndices().length);
+            vtc.addProperty("image_rows", result.generation().imageRows());
             JsonObject ms = new JsonObject();
-            result.timings().byStage().forEach(ms::addProperty);
-            ms.addProperty("first_token", result.timings().firstTokenMs());
+            result.generation().timings().byStage().forEach(ms::addProperty);
+            ms.addProperty("first_token", result.generation().timings().firstTokenMs());
             vtc.add("timings_ms", ms);
             return vtc;
         }

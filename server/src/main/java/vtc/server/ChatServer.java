@@ -15,7 +15,7 @@ import java.security.MessageDigest;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 
 /**
  * {@code vtc serve}: an OpenAI-compatible HTTP API over one loaded {@link Llava}, on the JDK's HTTP

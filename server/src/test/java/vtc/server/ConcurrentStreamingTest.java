@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import vtc.engine.llava.Conversation;
 import vtc.engine.llava.GenerationOptions;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 
 /**
  * 100 streaming clients at once against the tiny model on loopback: 50 read their answer to the
@@ -82,7 +82,7 @@ class ConcurrentStreamingTest {
             expected[i] = serial(PROMPTS[i], FULL_TOKENS).text();
         }
         // the leavers' prompt runs to its token limit when nobody stops it
-        assertEquals(ABANDONED_MAX_TOKENS, serial(PROMPTS[0], ABANDONED_MAX_TOKENS).generatedIds().length);
+        assertEquals(ABANDONED_MAX_TOKENS, serial(PROMPTS[0], ABANDONED_MAX_TOKENS).generation().generatedIds().length);
 
         long heapBefore = usedHeapAfterGc();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

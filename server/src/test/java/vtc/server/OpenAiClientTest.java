@@ -30,7 +30,7 @@ import vtc.engine.llava.Conversation;
 import vtc.engine.llava.Conversation.Message;
 import vtc.engine.llava.Conversation.Role;
 import vtc.engine.llava.GenerationOptions;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 import vtc.pruning.KeepBudget;
 
 /**
@@ -78,8 +78,8 @@ class OpenAiClientTest {
         assertEquals(expected.text(), response.aiMessage().text());
         assertEquals(expected.finishReason() == Llava.FinishReason.STOP ? FinishReason.STOP : FinishReason.LENGTH,
                 response.finishReason());
-        assertEquals(expected.generatedIds().length, response.tokenUsage().outputTokenCount());
-        assertEquals(expected.inputIds().length, response.tokenUsage().inputTokenCount());
+        assertEquals(expected.generation().generatedIds().length, response.tokenUsage().outputTokenCount());
+        assertEquals(expected.generation().inputIds().length, response.tokenUsage().inputTokenCount());
     }
 
     @Test
@@ -120,10 +120,10 @@ class OpenAiClientTest {
                 ImageContent.from(base64, "image/png")));
         Llava.Result expected = library(new Conversation(List.of(
                 new Message(Role.USER, "What is in the picture?", true))), true);
-        assertEquals(16, expected.keptIndices().length);
+        assertEquals(16, expected.generation().keptIndices().length);
         assertEquals(expected.text(), response.aiMessage().text());
         // prompt tokens = text ids without the <image> placeholder + the 16 kept image tokens
-        assertEquals(expected.inputIds().length - 1 + 16, response.tokenUsage().inputTokenCount());
+        assertEquals(expected.generation().inputIds().length - 1 + 16, response.tokenUsage().inputTokenCount());
     }
 
     @Test

@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import vtc.fixtures.Fixtures;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 
 /** The tiny fixture model loaded once and served on a free loopback port, for one test class. */
 final class TinyModelServer implements AutoCloseable {

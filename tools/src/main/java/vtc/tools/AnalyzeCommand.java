@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 import vtc.pruning.analysis.AgreementPoint;
 import vtc.pruning.analysis.ClsLlmAgreement;
 import vtc.pruning.analysis.ImportanceSignals;

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import vtc.api.Llava;
 import vtc.engine.llava.GenerationOptions;
 import vtc.engine.prune.TokenSelector;
-import vtc.loaders.Llava;
 import vtc.loaders.image.PreprocessMode;
 import vtc.loaders.image.RgbImage;
 

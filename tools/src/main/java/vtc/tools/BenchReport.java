@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 
 /**
  * The figures of timed settings (see {@link InterleavedRuns}): for each setting and each figure
@@ -22,11 +22,11 @@ final class BenchReport {
     }
 
     private static final List<Figure> STAGES = List.of(
-            new Figure("preprocess_ms", "preprocess ms", "%.2f", r -> r.timings().preprocessMs()),
-            new Figure("vision_ms", "vision ms", "%.1f", r -> r.timings().visionMs()),
-            new Figure("prune_ms", "prune ms", "%.2f", r -> r.timings().pruneMs()),
-            new Figure("prefill_ms", "prefill ms", "%.1f", r -> r.timings().prefillMs()),
-            new Figure("first_token_ms", "TTFT ms", "%.1f", r -> r.timings().firstTokenMs()),
+            new Figure("preprocess_ms", "preprocess ms", "%.2f", r -> r.generation().timings().preprocessMs()),
+            new Figure("vision_ms", "vision ms", "%.1f", r -> r.generation().timings().visionMs()),
+            new Figure("prune_ms", "prune ms", "%.2f", r -> r.generation().timings().pruneMs()),
+            new Figure("prefill_ms", "prefill ms", "%.1f", r -> r.generation().timings().prefillMs()),
+            new Figure("first_token_ms", "TTFT ms", "%.1f", r -> r.generation().timings().firstTokenMs()),
             new Figure("decode_tokens_per_s", "decode tok/s", "%.2f", BenchReport::decodeRate));
 
     /** Figures of one setting. */
@@ -61,11 +61,12 @@ final class BenchReport {
             double[] ttft = new double[runs];
             double[] prefill = new double[runs];
             for (int r = 0; r < runs; r++) {
-                ttft[r] = base.get(r).timings().firstTokenMs() / runsOf.get(r).timings().firstTokenMs();
-                prefill[r] = base.get(r).timings().prefillMs() / runsOf.get(r).timings().prefillMs();
+                ttft[r] = base.get(r).generation().timings().firstTokenMs() / runsOf.get(r).generation().timings().firstTokenMs();
+                prefill[r] = base.get(r).generation().timings().prefillMs() / runsOf.get(r).generation().timings().prefillMs();
             }
             Llava.Result last = runsOf.get(runs - 1);
-            rows.add(new Row(labels.get(s), last.keptIndices().length, last.imageRows(), last.imageTokens(), stages, Spread.of(ttft),
+            var g = last.generation();
+            rows.add(new Row(labels.get(s), g.keptIndices().length, g.imageRows(), g.imageTokens(), stages, Spread.of(ttft),
                     Spread.of(prefill)));
         }
         return new BenchReport(rows, runs, warmUps);
@@ -77,8 +78,9 @@ final class BenchReport {
 
     /** Decode speed of one run: the tokens after the first over the decode time. */
     static double decodeRate(Llava.Result r) {
-        int steps = r.generatedIds().length - 1;
-        return steps > 0 && r.timings().decodeMs() > 0 ? steps / (r.timings().decodeMs() / 1000) : 0;
+        var g = r.generation();
+        int steps = g.generatedIds().length - 1;
+        return steps > 0 && g.timings().decodeMs() > 0 ? steps / (g.timings().decodeMs() / 1000) : 0;
     }
 
     /** How the figures were taken, for the line above a table. */

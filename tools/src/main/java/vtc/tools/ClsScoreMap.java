@@ -1,8 +1,8 @@
 package vtc.tools;
 
+import vtc.api.Llava;
 import vtc.engine.llava.LlavaModel;
 import vtc.engine.prune.TokenSelector;
-import vtc.loaders.Llava;
 import vtc.loaders.image.PreprocessMode;
 import vtc.loaders.image.RgbImage;
 import vtc.pruning.PruMergeSelection;

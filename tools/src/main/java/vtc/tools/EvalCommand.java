@@ -16,7 +16,7 @@ import java.util.Set;
 import vtc.engine.llava.GenerationOptions;
 import vtc.engine.prune.TokenSelector;
 import vtc.loaders.LoadException;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 
 /**
  * {@code vtc eval}: accuracy of a question file under a pruning setting. POPE-style lines
@@ -97,7 +97,8 @@ final class EvalCommand implements Command {
                         .withOptions(options)
                         .withSelector(selector);
                 Llava.Result r = llava.generate(request, null);
-                double latency = r.timings().firstTokenMs() + r.timings().decodeMs();
+                var timings = r.generation().timings();
+                double latency = timings.firstTokenMs() + timings.decodeMs();
                 items.add(tally.add(q, r.text(), latency));
             }
         }

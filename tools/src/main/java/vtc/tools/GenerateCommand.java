@@ -4,9 +4,10 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import vtc.engine.llava.GenerationOptions;
+import vtc.engine.llava.GenerationResult;
 import vtc.engine.llava.PromptTemplate;
 import vtc.engine.prune.TokenSelector;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 
 /** {@code vtc generate}: answer one question about one image, streaming the text. */
 final class GenerateCommand implements Command {
@@ -92,9 +93,10 @@ final class GenerateCommand implements Command {
                 terminal.out().println(RunReport.toJson(RunReport.of(result)));
             } else {
                 terminal.out().println();
+                GenerationResult g = result.generation();
                 terminal.progress(String.format("%d of %d visual tokens kept (%d image rows); first token %.0f ms, %d tokens",
-                        result.keptIndices().length, result.imageTokens(), result.imageRows(), result.timings().firstTokenMs(),
-                        result.generatedIds().length));
+                        g.keptIndices().length, g.imageTokens(), g.imageRows(), g.timings().firstTokenMs(),
+                        g.generatedIds().length));
             }
         }
         return Main.OK;

@@ -1,7 +1,7 @@
 package vtc.tools;
 
 import java.nio.file.Path;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 import vtc.loaders.image.ImageFiles;
 import vtc.loaders.image.PreprocessMode;
 import vtc.loaders.image.RgbImage;

@@ -2,7 +2,7 @@ package vtc.tools;
 
 import java.util.ArrayList;
 import java.util.List;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 
 /**
  * How {@code vtc bench} and {@code vtc demo} time several settings of one model fairly. First

@@ -2,7 +2,7 @@ package vtc.tools;
 
 import java.nio.file.Path;
 import java.util.Set;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 import vtc.loaders.checkpoint.WeightOptions;
 import vtc.loaders.checkpoint.WeightPrecision;
 import vtc.loaders.safetensors.WeightStorage;

@@ -5,7 +5,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.regex.Pattern;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
+import vtc.engine.llava.GenerationResult;
+import vtc.engine.llava.Timings;
 
 /** The run report (docs/semantics.md, "The run report"): one JSON object, numbers as numbers. */
 final class RunReport {
@@ -15,17 +17,18 @@ final class RunReport {
 
     static JsonObject of(Llava.Result r) {
         JsonObject report = new JsonObject();
-        report.add("input_ids", ints(r.inputIds()));
-        report.addProperty("image_tokens", r.imageTokens());
-        report.add("kept_indices", ints(r.keptIndices()));
-        report.addProperty("image_rows", r.imageRows());
-        report.add("generated_ids", ints(r.generatedIds()));
+        GenerationResult g = r.generation();
+        report.add("input_ids", ints(g.inputIds()));
+        report.addProperty("image_tokens", g.imageTokens());
+        report.add("kept_indices", ints(g.keptIndices()));
+        report.addProperty("image_rows", g.imageRows());
+        report.add("generated_ids", ints(g.generatedIds()));
         report.addProperty("text", r.text());
-        report.add("timings_ms", timings(r.timings()));
+        report.add("timings_ms", timings(g.timings()));
         return report;
     }
 
-    static JsonObject timings(Llava.StageTimings t) {
+    static JsonObject timings(Timings t) {
         JsonObject ms = new JsonObject();
         ms.addProperty("preprocess", t.preprocessMs());
         ms.addProperty("vision", t.visionMs());

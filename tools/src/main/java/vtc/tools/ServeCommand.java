@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 import vtc.pruning.PruningParameterException;
 import vtc.server.ChatServer;
 import vtc.server.PruningChoice;

@@ -3,7 +3,7 @@ package vtc.tools;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
-import vtc.loaders.Llava;
+import vtc.api.Llava;
 import vtc.loaders.image.PreprocessMode;
 import vtc.engine.prune.TokenSelector;
 import vtc.tools.PruningArguments.Method;

@@ -40,15 +40,6 @@ final class Erf {
     private Erf() {
     }
 
-    static double erf(double x) {
-        double y = Math.abs(x);
-        if (y <= SMALL) {
-            return x * small(x * x);
-        }
-        double r = (0.5 - erfcAway(y)) + 0.5;
-        return x < 0 ? -r : r;
-    }
-
     /** {@code 1 − erf(x)}, without the cancellation of computing it that way for large x. */
     static double erfc(double x) {
         double y = Math.abs(x);

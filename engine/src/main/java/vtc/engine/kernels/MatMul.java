@@ -23,6 +23,7 @@ public final class MatMul {
     static final int BLOCKED_MIN_ROWS = 96;
 
     private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
+    private static final ThreadLocal<Products> PRODUCTS = ThreadLocal.withInitial(Products::new);
 
     private MatMul() {
     }
@@ -41,6 +42,37 @@ public final class MatMul {
         }
         Job job = JOBS.get();
         job.set(x, xOff, m, w, bias, out, outOff, parallel.threads());
+        try {
+            parallel.forRange(job.units(), job);
+        } finally {
+            job.clear();
+        }
+    }
+
+    /**
+     * {@code outs[i] = x · ws[i]ᵀ} for several weights that read the same input (q/k/v, gate/up),
+     * no bias. With few rows the products share one parallel call, so a decode step waits for
+     * its threads once instead of once per matrix; with many rows (bound by arithmetic, not by
+     * the hand-off) they run one after another.
+     */
+    public static void matmul(Parallel parallel, float[] x, int xOff, int m, WeightMatrix[] ws, float[][] outs) {
+        if (ws.length != outs.length) {
+            throw new IllegalArgumentException(ws.length + " weights but " + outs.length + " outputs");
+        }
+        for (int i = 0; i < ws.length; i++) {
+            checkShapes(x, xOff, m, ws[i], null, outs[i], 0);
+        }
+        if (m == 0) {
+            return;
+        }
+        if (m >= BLOCKED_MIN_ROWS) {
+            for (int i = 0; i < ws.length; i++) {
+                matmul(parallel, x, xOff, m, ws[i], null, outs[i], 0);
+            }
+            return;
+        }
+        Products job = PRODUCTS.get();
+        job.set(x, xOff, m, ws, outs);
         try {
             parallel.forRange(job.units(), job);
         } finally {
@@ -146,6 +178,57 @@ public final class MatMul {
 
         private static int ceilDiv(int a, int b) {
             return (a + b - 1) / b;
+        }
+    }
+
+    /**
+     * Several few-rows products as one parallel loop: unit u is a group of four output features
+     * of one matrix, matrices one after another. One reusable instance per calling thread.
+     */
+    private static final class Products implements Parallel.RangeTask {
+        private float[] x;
+        private int xOff;
+        private int m;
+        private WeightMatrix[] ws;
+        private float[][] outs;
+        /** {@code firstUnit[i]}: the first unit of matrix i; the last entry is the total. */
+        private int[] firstUnit = new int[0];
+
+        void set(float[] x, int xOff, int m, WeightMatrix[] ws, float[][] outs) {
+            this.x = x;
+            this.xOff = xOff;
+            this.m = m;
+            this.ws = ws;
+            this.outs = outs;
+            if (firstUnit.length < ws.length + 1) {
+                firstUnit = new int[ws.length + 1];
+            }
+            for (int i = 0; i < ws.length; i++) {
+                firstUnit[i + 1] = firstUnit[i] + Job.ceilDiv(ws[i].rows(), RowDotMatMul.GROUP);
+            }
+        }
+
+        int units() {
+            return firstUnit[ws.length];
+        }
+
+        @Override
+        public void run(int from, int to) {
+            int i = 0;
+            for (int u = from; u < to; u++) {
+                while (u >= firstUnit[i + 1]) {
+                    i++;
+                }
+                WeightMatrix w = ws[i];
+                int j0 = (u - firstUnit[i]) * RowDotMatMul.GROUP;
+                RowDotMatMul.rows(x, xOff, m, w, null, outs[i], 0, j0, Math.min(w.rows(), j0 + RowDotMatMul.GROUP));
+            }
+        }
+
+        void clear() {
+            x = null;
+            ws = null;
+            outs = null;
         }
     }
 }

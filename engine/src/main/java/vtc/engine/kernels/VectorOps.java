@@ -33,18 +33,6 @@ public final class VectorOps {
         return s;
     }
 
-    /** {@code y[yOff+i] += alpha · x[xOff+i]}. */
-    public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
-        FloatVector a = FloatVector.broadcast(F, alpha);
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            FloatVector.fromArray(F, x, xOff + i).fma(a, FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
-        }
-        for (; i < n; i++) {
-            y[yOff + i] += alpha * x[xOff + i];
-        }
-    }
-
     /** {@code dst[dOff+i] += src[sOff+i]} (residual connection). */
     public static void add(float[] dst, int dOff, float[] src, int sOff, int n) {
         int i = 0;

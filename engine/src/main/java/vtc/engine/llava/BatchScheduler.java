@@ -49,6 +49,7 @@ final class BatchScheduler {
     private final Parallel parallel;
     private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
     private boolean driving;
+    private volatile Thread driver;
     private long joined;
 
     // Owned by the driver thread (only one at a time).
@@ -85,6 +86,10 @@ final class BatchScheduler {
         if (!sequence.accept(promptLogits)) {
             return sequence.generated();
         }
+        if (Thread.currentThread() == driver) {
+            throw new IllegalStateException("a token listener started another generation on this model and would "
+                    + "wait for itself; start it from another thread");
+        }
         sequence.state = decoder.decodeState(cache);
         join(sequence);
         sequence.await();
@@ -110,7 +115,15 @@ final class BatchScheduler {
             }
             driving = true;
         }
-        Thread.ofPlatform().daemon().name("vtc-decode").start(this::drive);
+        try {
+            driver = Thread.ofPlatform().daemon().name("vtc-decode").start(this::drive);
+        } catch (RuntimeException | Error e) { // no thread: leave the scheduler idle, not stuck
+            synchronized (this) {
+                waiting.remove(sequence);
+                driving = false;
+            }
+            throw e;
+        }
     }
 
     /** The driver: admit waiting sequences, step the batch, hand each sequence its logits, repeat until empty. */

@@ -14,4 +14,9 @@ package vtc.engine.llava;
  */
 public record GenerationResult(int[] inputIds, int imageTokens, int[] keptIndices, int imageRows,
                                int[] generatedIds, Timings timings) {
+
+    /** The same result, its timings including the preprocessing that came before the engine. */
+    public GenerationResult withPreprocess(double ms) {
+        return new GenerationResult(inputIds, imageTokens, keptIndices, imageRows, generatedIds, timings.withPreprocess(ms));
+    }
 }

@@ -20,6 +20,13 @@ public record LlavaConfig(
         boolean multimodalProjectorBias,
         String imageAspectRatio) {
 
+    public LlavaConfig {
+        if (!"gelu".equals(projectorHiddenAct)) {
+            throw new IllegalArgumentException("projector_hidden_act is \"" + projectorHiddenAct
+                    + "\"; the projector computes the exact (erf) gelu only");
+        }
+    }
+
     /**
      * Index of the hidden state that holds the visual features: {@code hidden[0]} is the
      * pre-layernorm output and {@code hidden[i+1]} the output of layer i, so this is also the

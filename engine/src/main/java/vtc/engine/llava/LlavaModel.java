@@ -34,6 +34,7 @@ public final class LlavaModel {
     private final LlamaDecoder decoder;
     private final BatchScheduler scheduler;
     private final PrefixCache prefixCache;
+    private final MemoryAdmission admission = new MemoryAdmission();
 
     /** @param parallel the worker pool every kernel of this model uses, sized by the caller */
     public LlavaModel(LlavaConfig config, LlavaWeights weights, Parallel parallel) {
@@ -103,9 +104,14 @@ public final class LlavaModel {
      */
     public GenerationResult generate(GenerationRequest request, TokenListener listener) {
         int imagePosition = validate(request);
-        if (imagePosition < 0) {
-            return generateText(request, listener);
+        RequestMemory memory = RequestMemory.of(config, request.promptIds().length, request.options().maxNewTokens());
+        try (MemoryAdmission.Ticket admitted = admission.admit(memory.bytes(), memory.describe())) {
+            return imagePosition < 0 ? generateText(request, listener) : run(request, listener, imagePosition);
         }
+    }
+
+    /** The stages of a request that has been checked and admitted. */
+    private GenerationResult run(GenerationRequest request, TokenListener listener, int imagePosition) {
         GenerationOptions options = request.options();
 
         long start = System.nanoTime();
@@ -117,12 +123,14 @@ public final class LlavaModel {
         projector.prefetch();
         TokenSelector.Selection selection = begin(request.selector());
         float[] features = vision.patchFeatures(request.pixelValues(), selection, null);
+        FiniteValues.require(features, features.length, NonFiniteValuesException.Stage.VISION_FEATURES);
         long visionDone = System.nanoTime();
 
         ImageRows image = cutBeforeProjector(selection, features);
         long pruneDone = System.nanoTime();
 
         float[] imageTokens = projector.project(image.rows(), image.count());
+        FiniteValues.require(imageTokens, image.count() * config.text().hiddenSize(), NonFiniteValuesException.Stage.IMAGE_TOKENS);
         float[] x = embedPrompt(request.promptIds(), imageTokens, image.count());
         int promptRows = request.promptIds().length - 1 + image.count();
         checkLength(promptRows, options.maxNewTokens());
@@ -131,6 +139,7 @@ public final class LlavaModel {
         ImageRows reachedTheEnd = prefill(cache, prompt, selection, imagePosition, image);
         float[] logits = new float[config.text().vocabSize()];
         decoder.logits(x, prompt.rows() - 1, logits);
+        FiniteValues.require(logits, logits.length, NonFiniteValuesException.Stage.LOGITS);
         if (prefixKey != null && (selection == null || !selection.cut().isInDecoder())) {
             int rows = imagePosition + image.count();
             prefixCache.put(prefixKey, new PrefixCache.Entry(cache.copyPrefix(rows, rows), rows, image.patches(), image.count()));
@@ -140,7 +149,7 @@ public final class LlavaModel {
         int[] generated = decode(cache, logits, promptRows, options, listener);
         long decodeDone = System.nanoTime();
 
-        Timings timings = new Timings(millis(start, visionDone), millis(visionDone, pruneDone),
+        Timings timings = new Timings(0, millis(start, visionDone), millis(visionDone, pruneDone),
                 millis(pruneDone, prefillDone), millis(prefillDone, decodeDone));
         return new GenerationResult(request.promptIds().clone(), config.vision().numPatches(),
                 reachedTheEnd.patches(), reachedTheEnd.count(), generated, timings);
@@ -161,7 +170,7 @@ public final class LlavaModel {
         decoder.logits(x, ids.length - 1, logits);
         long prefillDone = System.nanoTime();
         int[] generated = decode(cache, logits, ids.length, request.options(), listener);
-        Timings timings = new Timings(0, 0, millis(start, prefillDone), millis(prefillDone, System.nanoTime()));
+        Timings timings = new Timings(0, 0, 0, millis(start, prefillDone), millis(prefillDone, System.nanoTime()));
         return new GenerationResult(ids.clone(), 0, new int[0], 0, generated, timings);
     }
 
@@ -196,10 +205,11 @@ public final class LlavaModel {
         decoder.prefill(cache, new PromptRows(x, positions, question, d), null);
         float[] logits = new float[config.text().vocabSize()];
         decoder.logits(x, question - 1, logits);
+        FiniteValues.require(logits, logits.length, NonFiniteValuesException.Stage.LOGITS);
         long prefillDone = System.nanoTime();
 
         int[] generated = decode(cache, logits, promptRows, options, listener);
-        Timings timings = new Timings(0, 0, millis(start, prefillDone), millis(prefillDone, System.nanoTime()));
+        Timings timings = new Timings(0, 0, 0, millis(start, prefillDone), millis(prefillDone, System.nanoTime()));
         return new GenerationResult(ids.clone(), config.vision().numPatches(), prefix.patches().clone(),
                 prefix.imageRows(), generated, timings);
     }
@@ -360,10 +370,27 @@ public final class LlavaModel {
         return at;
     }
 
-    /** The first token comes from the prefill logits, each next one from a step of the shared batch. */
+    /**
+     * The first token comes from the prefill logits, each next one from a step of the shared batch.
+     * Each step's logits are checked before the token drawn from them reaches the listener.
+     */
     private int[] decode(KvCache cache, float[] prefillLogits, int promptRows, GenerationOptions options,
                          TokenListener listener) {
-        return scheduler.generate(cache, prefillLogits, promptRows, options, listener);
+        TokenListener finite = new TokenListener() {
+            @Override
+            public void onToken(int step, int token, float[] logits) {
+                FiniteValues.require(logits, logits.length, NonFiniteValuesException.Stage.LOGITS);
+                if (listener != null) {
+                    listener.onToken(step, token, logits);
+                }
+            }
+
+            @Override
+            public boolean finished() {
+                return listener != null && listener.finished();
+            }
+        };
+        return scheduler.generate(cache, prefillLogits, promptRows, options, finite);
     }
 
     /** Everything checked before any compute; returns the image token's index, −1 for a text-only prompt. */
@@ -382,6 +409,10 @@ public final class LlavaModel {
         if (request.pixelValues() != null && request.pixelValues().length != channels * size * size) {
             throw new InvalidRequestException("pixel values hold " + request.pixelValues().length
                     + " floats, the vision tower needs [" + channels + ", " + size + ", " + size + "]");
+        }
+        if (request.pixelValues() != null) {
+            FiniteValues.require(request.pixelValues(), request.pixelValues().length,
+                    NonFiniteValuesException.Stage.PIXEL_VALUES);
         }
         int vocab = config.text().vocabSize();
         for (int i = 0; i < ids.length; i++) {
@@ -412,16 +443,16 @@ public final class LlavaModel {
         }
     }
 
-    /** A request whose KV cache cannot be allocated is refused here, not by an OutOfMemoryError mid-way. */
+    /**
+     * A KV cache row of one layer is one Java array, so its length is bounded whatever the heap;
+     * whether the memory is there is {@link MemoryAdmission}'s question, asked in {@link #generate}.
+     */
     private void checkCacheFits(long positions) {
         LlamaConfig text = config.text();
-        int kvDim = text.numKeyValueHeads() * text.headDim();
-        long bytes = KvCache.bytes(text.numHiddenLayers(), kvDim, positions);
-        long heap = Runtime.getRuntime().maxMemory();
-        if (positions * kvDim > Integer.MAX_VALUE - 8 || bytes > heap) {
-            throw new InvalidRequestException(String.format(
-                    "the KV cache for %d positions needs %.1f GB, more than the heap's %.1f GB; ask for fewer new tokens",
-                    positions, bytes / 1e9, heap / 1e9));
+        long kvDim = (long) text.numKeyValueHeads() * text.headDim();
+        if (positions * kvDim > Integer.MAX_VALUE - 8) {
+            throw new InvalidRequestException("the KV cache for " + positions + " positions needs "
+                    + positions * kvDim + " floats per layer, more than one Java array holds; ask for fewer new tokens");
         }
     }
 

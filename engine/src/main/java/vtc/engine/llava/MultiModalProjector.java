@@ -6,7 +6,7 @@ import vtc.engine.kernels.MatMul;
 import vtc.engine.kernels.Parallel;
 import vtc.engine.tensor.WeightPrefetch;
 
-/** LLaVA's projector (SPEC §5): {@code linear_2(gelu(linear_1(x)))} with the exact erf GELU. */
+/** LLaVA's projector (docs/semantics.md, "Projector and prompt"): {@code linear_2(gelu(linear_1(x)))} with the exact erf GELU. */
 public final class MultiModalProjector {
 
     private final ProjectorWeights weights;

@@ -15,6 +15,9 @@ final class LayerActivations {
     final float[] residual;
     final float[] gate;
     final float[] up;
+    /** {@code {q, k, v}} and {@code {gate, up}}: the outputs of the products that share an input. */
+    final float[][] qkv;
+    final float[][] gateUp;
     /** One softmax row per query head, {@code cacheCapacity} wide. */
     final float[] scores;
     /** The last query row's probabilities per head, kept when someone watches them. */
@@ -37,6 +40,8 @@ final class LayerActivations {
         this.residual = new float[rows * config.hiddenSize()];
         this.gate = new float[rows * config.intermediateSize()];
         this.up = new float[rows * config.intermediateSize()];
+        this.qkv = new float[][] {q, k, v};
+        this.gateUp = new float[][] {gate, up};
         this.scores = new float[config.numAttentionHeads() * cacheCapacity];
         this.lastRowProbs = new float[config.numAttentionHeads() * cacheCapacity];
         this.headMean = new float[cacheCapacity];

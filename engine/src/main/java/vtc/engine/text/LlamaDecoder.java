@@ -29,6 +29,9 @@ public final class LlamaDecoder {
     private final Rope rope;
     private final int qDim;
     private final int kvDim;
+    /** Per layer, {@code {q, k, v}} and {@code {gate, up}} projections: each set reads one input. */
+    private final WeightMatrix[][] qkv;
+    private final WeightMatrix[][] gateUp;
 
     public LlamaDecoder(LlamaConfig config, LlamaWeights weights, Parallel parallel) {
         this.config = Objects.requireNonNull(config, "config");
@@ -38,13 +41,17 @@ public final class LlamaDecoder {
             throw new IllegalArgumentException("decoder config has " + config.numHiddenLayers()
                     + " layers but the weights hold " + weights.layers().size());
         }
-        if (config.numAttentionHeads() % config.numKeyValueHeads() != 0) {
-            throw new IllegalArgumentException(config.numAttentionHeads() + " attention heads cannot share "
-                    + config.numKeyValueHeads() + " key/value heads evenly");
-        }
         this.rope = new Rope(config.headDim(), config.ropeTheta());
         this.qDim = config.numAttentionHeads() * config.headDim();
         this.kvDim = config.numKeyValueHeads() * config.headDim();
+        int layers = weights.layers().size();
+        this.qkv = new WeightMatrix[layers][];
+        this.gateUp = new WeightMatrix[layers][];
+        for (int l = 0; l < layers; l++) {
+            LlamaLayerWeights w = weights.layers().get(l);
+            qkv[l] = new WeightMatrix[] {w.qProj(), w.kProj(), w.vProj()};
+            gateUp[l] = new WeightMatrix[] {w.gateProj(), w.upProj()};
+        }
     }
 
     public LlamaConfig config() {
@@ -188,9 +195,7 @@ public final class LlamaDecoder {
         for (int i = 0; i < rows; i++) {
             Norms.rmsNorm(x, i * d, d, w.inputLayerNorm(), eps, act.normed, i * d);
         }
-        MatMul.matmul(parallel, act.normed, 0, rows, w.qProj(), null, act.q, 0);
-        MatMul.matmul(parallel, act.normed, 0, rows, w.kProj(), null, act.k, 0);
-        MatMul.matmul(parallel, act.normed, 0, rows, w.vProj(), null, act.v, 0);
+        MatMul.matmul(parallel, act.normed, 0, rows, qkv[layer], act.qkv);
         for (int i = 0; i < rows; i++) {
             rope.apply(act.q, i * qDim, config.numAttentionHeads(), positions[i]);
             rope.apply(act.k, i * kvDim, config.numKeyValueHeads(), positions[i]);
@@ -208,8 +213,7 @@ public final class LlamaDecoder {
         for (int i = 0; i < rows; i++) {
             Norms.rmsNorm(x, i * d, d, w.postAttentionLayerNorm(), eps, act.normed, i * d);
         }
-        MatMul.matmul(parallel, act.normed, 0, rows, w.gateProj(), null, act.gate, 0);
-        MatMul.matmul(parallel, act.normed, 0, rows, w.upProj(), null, act.up, 0);
+        MatMul.matmul(parallel, act.normed, 0, rows, gateUp[layer], act.gateUp);
         Activations.siluMul(act.gate, 0, act.up, 0, rows * config.intermediateSize());
         MatMul.matmul(parallel, act.gate, 0, rows, w.downProj(), null, act.residual, 0);
         VectorOps.add(x, 0, act.residual, 0, rows * d);

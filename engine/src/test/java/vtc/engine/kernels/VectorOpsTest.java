@@ -28,27 +28,23 @@ class VectorOpsTest {
         }
     }
 
-    /** One or two roundings per element: 2⁻²³ relative to |y| + |αx|. */
+    /** One rounding per element: 2⁻²⁴ relative. */
     @Test
-    void axpyAddScale() {
+    void addAndScale() {
         Random random = new Random(22);
         for (int n : LENGTHS) {
             float[] x = gaussian(random, n + 3);
             float[] y = gaussian(random, n + 1);
             float alpha = 0.37f;
-            float[] axpy = y.clone();
-            VectorOps.axpy(alpha, x, 3, axpy, 1, n);
             float[] add = y.clone();
             VectorOps.add(add, 1, x, 3, n);
             float[] scaled = y.clone();
             VectorOps.scale(scaled, 1, n, alpha);
-            assertEquals(y[0], axpy[0]);
             assertEquals(y[0], add[0]);
             assertEquals(y[0], scaled[0]);
             for (int i = 0; i < n; i++) {
                 double yi = y[1 + i];
                 double xi = x[3 + i];
-                assertEquals(yi + alpha * xi, axpy[1 + i], 0x1p-23 * (Math.abs(yi) + Math.abs(alpha * xi)), "axpy");
                 assertEquals(yi + xi, add[1 + i], 0x1p-24 * (Math.abs(yi) + Math.abs(xi)), "add");
                 assertEquals(yi * alpha, scaled[1 + i], 0x1p-24 * Math.abs(yi * alpha), "scale");
             }

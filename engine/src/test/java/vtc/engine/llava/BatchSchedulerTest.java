@@ -145,6 +145,48 @@ class BatchSchedulerTest {
         assertTrue(during >= 3, "only " + during + " tokens were decoded during the other caller's " + kernels + " kernels");
     }
 
+    /** An interrupted caller gets a CancellationException (interrupt kept); the batch goes on for the others. */
+    @Test
+    void anInterruptedCallerLeavesTheBatchAndTheOthersFinish() throws Exception {
+        GenerationRequest r = request(new int[] {1, 7, 23, 9}, new int[] {0, 1}, new GenerationOptions(60, 0, 1, 0, false));
+        int[] alone = MODEL.generate(r, null).generatedIds();
+        CountDownLatch decoding = new CountDownLatch(1);
+        Thread[] caller = new Thread[1];
+        var interrupted = CompletableFuture.supplyAsync(() -> {
+            caller[0] = Thread.currentThread();
+            try {
+                MODEL.generate(r, (step, token, logits) -> {
+                    if (step == 1) {
+                        decoding.countDown();
+                        sleepMillis(50); // on the driver: the caller is waiting for its tokens
+                    }
+                });
+                return "finished";
+            } catch (java.util.concurrent.CancellationException e) {
+                return Thread.currentThread().isInterrupted() ? "cancelled" : "cancelled without the interrupt";
+            } finally {
+                Thread.interrupted(); // the pool thread is reused
+            }
+        }, CALLERS);
+        var healthy = CompletableFuture.supplyAsync(() -> MODEL.generate(r, null).generatedIds(), CALLERS);
+        await(decoding);
+        caller[0].interrupt();
+        assertEquals("cancelled", interrupted.get());
+        assertArrayEquals(alone, healthy.get());
+    }
+
+    /** A listener that starts a generation of the same model on the driver would wait for itself: refused. */
+    @Test
+    void aListenerCannotStartAGenerationOnTheDriver() {
+        GenerationRequest r = request(new int[] {1, 7, 23, 9}, new int[] {0, 1}, new GenerationOptions(4, 0, 1, 0, false));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> MODEL.generate(r, (step, token, logits) -> {
+            if (step == 1) {
+                MODEL.generate(r, null);
+            }
+        }));
+        assertTrue(e.getMessage().contains("wait for itself"), e.getMessage());
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             assertTrue(latch.await(60, TimeUnit.SECONDS), "timed out");

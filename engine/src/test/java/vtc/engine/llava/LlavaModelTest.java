@@ -219,6 +219,22 @@ class LlavaModelTest {
     }
 
     @Test
+    void aSelectionThatWatchesTheLastLayerNeedsItsWeights() {
+        TokenSelector lastLayer = shape -> new TokenSelector.Selection() {
+            @Override
+            public boolean wantsLastLayerQueryKey() {
+                return true;
+            }
+
+            @Override
+            public boolean wantsLayer(int layer) {
+                return fail("the request should have been rejected before the vision tower");
+            }
+        };
+        assertInvalid("layer_norm1, q_proj and k_proj", request(lastLayer, GenerationOptions.greedy(1)));
+    }
+
+    @Test
     void aSelectorThatBreaksItsContractIsNamed() {
         var e = assertThrows(IllegalStateException.class,
                 () -> MODEL.generate(request(fixed(new int[] {2, 2}), GenerationOptions.greedy(1)), null));

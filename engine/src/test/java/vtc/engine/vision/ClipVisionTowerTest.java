@@ -1,6 +1,7 @@
 package vtc.engine.vision;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import vtc.engine.NaiveOps;
 import vtc.engine.kernels.Parallel;
 import vtc.engine.llava.RandomModel;
 import vtc.engine.prune.VisionObserver;
@@ -92,6 +94,55 @@ class ClipVisionTowerTest {
     @Test
     void cannotRunMoreLayersThanTheWeightsHold() {
         assertThrows(IllegalArgumentException.class, () -> new ClipVisionTower(CONFIG, WEIGHTS, 4, PARALLEL));
+    }
+
+    /**
+     * The last layer's layer_norm1, [CLS] query and keys on the features' hidden state, against
+     * the double reference (2e-5, as the hidden states: one more norm and projection); and
+     * never computed for an observer that does not ask.
+     */
+    @Test
+    void lastLayerQueryAndKeysOnlyWhenAsked() {
+        int last = CONFIG.numHiddenLayers() - 1;
+        ClipLayerWeights w = WEIGHTS.layers().get(last);
+        ClipVisionWeights withLast = new ClipVisionWeights(WEIGHTS.patchEmbedding(), WEIGHTS.classEmbedding(),
+                WEIGHTS.positionEmbedding(), WEIGHTS.preLayerNormWeight(), WEIGHTS.preLayerNormBias(), WEIGHTS.layers(),
+                new ClipQueryKeyWeights(w.layerNorm1Weight(), w.layerNorm1Bias(), w.qProj(), w.qBias(), w.kProj(), w.kBias()));
+        ClipVisionTower tower = new ClipVisionTower(CONFIG, withLast, last, PARALLEL);
+        assertTrue(tower.hasLastLayerQueryKey());
+        assertFalse(new ClipVisionTower(CONFIG, WEIGHTS, last, PARALLEL).hasLastLayerQueryKey(), "no weights");
+        assertFalse(new ClipVisionTower(CONFIG, withLast, last - 1, PARALLEL).hasLastLayerQueryKey(),
+                "features not taken right before the last layer");
+
+        NaiveClip reference = new NaiveClip(CONFIG, WEIGHTS, PIXELS);
+        double[][] normed = NaiveClip.layerNorm(reference.hidden[last], w.layerNorm1Weight(), w.layerNorm1Bias(),
+                CONFIG.layerNormEps());
+        double[][] q = NaiveOps.linear(normed, w.qProj(), w.qBias());
+        double[][] k = NaiveOps.linear(normed, w.kProj(), w.kBias());
+        List<float[]> seen = new ArrayList<>();
+        tower.patchFeatures(PIXELS, new VisionObserver() {
+            @Override
+            public boolean wantsLastLayerQueryKey() {
+                return true;
+            }
+
+            @Override
+            public void lastLayerQueryKey(float[] clsQuery, float[] keys, int tokens, int width) {
+                assertEquals(CONFIG.numPatches() + 1, tokens);
+                seen.add(clsQuery.clone());
+                seen.add(java.util.Arrays.copyOf(keys, tokens * width));
+            }
+        }, null);
+        assertEquals(2, seen.size());
+        assertClose("[CLS] query of the last layer", q[0], seen.get(0), 2e-5);
+        assertClose("keys of the last layer", flatten(k), seen.get(1), 2e-5);
+
+        tower.patchFeatures(PIXELS, new VisionObserver() {
+            @Override
+            public void lastLayerQueryKey(float[] clsQuery, float[] keys, int tokens, int width) {
+                throw new AssertionError("computed without being asked");
+            }
+        }, null);
     }
 
     static float[] flatten(double[][] x) {

@@ -86,7 +86,7 @@ public class BatchDecodeBenchmark {
     }
 
     @Benchmark
-    public DecodeState[] step() {
+    public DecodeState[] batchStep() {
         batch.step(states, tokens, positions, rows);
         for (int s = 0; s < rows; s++) {
             positions[s]++;

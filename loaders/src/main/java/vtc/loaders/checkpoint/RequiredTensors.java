@@ -8,7 +8,7 @@ import vtc.engine.vision.ClipVisionConfig;
 
 /**
  * The tensors a LLaVA checkpoint must contain for a config, with the shapes the config implies,
- * in the llava-hf naming (SPEC §1). Linear weights are {@code [out, in]}.
+ * in the llava-hf naming (docs/semantics.md, "Model directory"). Linear weights are {@code [out, in]}.
  */
 public final class RequiredTensors {
 

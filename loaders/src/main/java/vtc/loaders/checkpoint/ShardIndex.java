@@ -3,13 +3,13 @@ package vtc.loaders.checkpoint;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import vtc.loaders.json.JsonFields;
+import vtc.loaders.json.JsonFile;
 
 /**
  * {@code model.safetensors.index.json}: which shard holds each tensor,
@@ -21,31 +21,17 @@ import java.util.Map;
 record ShardIndex(Path file, Map<String, String> weightMap) {
 
     static ShardIndex read(Path file) {
-        JsonElement json;
-        try {
-            json = JsonParser.parseString(Files.readString(file));
-        } catch (IOException e) {
-            throw new CheckpointException(file, "cannot read: " + e.getMessage(), e);
-        } catch (JsonParseException e) {
-            throw new CheckpointException(file, "not valid JSON: " + e.getMessage(), e);
-        }
-        if (!json.isJsonObject()) {
-            throw new CheckpointException(file, "must hold a JSON object");
-        }
-        JsonElement map = json.getAsJsonObject().get("weight_map");
-        if (map == null || !map.isJsonObject()) {
-            throw new CheckpointException(file, "weight_map must be an object of tensor name to shard file");
+        JsonFields root = JsonFile.readObject(file, CheckpointException::new);
+        JsonFields map = root.object("weight_map");
+        if (map == null) {
+            throw root.error("weight_map", "is missing; it must be an object of tensor name to shard file");
         }
         Map<String, String> weightMap = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonElement> e : map.getAsJsonObject().entrySet()) {
-            JsonElement shard = e.getValue();
-            if (!shard.isJsonPrimitive() || !shard.getAsJsonPrimitive().isString()) {
-                throw new CheckpointException(file, "weight_map." + e.getKey() + " must be a shard file name, got " + shard);
-            }
-            weightMap.put(e.getKey(), shard.getAsString());
+        for (Map.Entry<String, JsonElement> e : map.entries().entrySet()) {
+            weightMap.put(e.getKey(), map.stringAt(map.qualified(e.getKey()), e.getValue()));
         }
         if (weightMap.isEmpty()) {
-            throw new CheckpointException(file, "weight_map is empty");
+            throw root.error("weight_map", "is empty");
         }
         return new ShardIndex(file, Map.copyOf(weightMap));
     }

@@ -122,13 +122,26 @@ public final class ImageFiles {
 
     /** The decoded samples before colour conversion, with decoder warnings as errors. */
     private static java.awt.image.Raster readRaw(ImageReader reader, Path file) throws IOException {
+        return withoutWarnings(reader, file, () -> reader.readRaster(0, null));
+    }
+
+    /** One decoding step of the JDK's reader. */
+    private interface Decoding<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs a decoding step with the reader's warnings turned into errors: libjpeg's "premature end
+     * of data" for a truncated JPEG otherwise decodes into grey filler, where Pillow raises.
+     */
+    private static <T> T withoutWarnings(ImageReader reader, Path file, Decoding<T> step) throws IOException {
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-        java.awt.image.Raster raster = reader.readRaster(0, null);
+        T result = step.run();
         if (!warnings.isEmpty()) {
             throw new ImageFileException(file, "truncated or corrupt image data: " + String.join("; ", warnings));
         }
-        return raster;
+        return result;
     }
 
     /**
@@ -252,12 +265,6 @@ public final class ImageFiles {
     }
 
     private static BufferedImage decode(ImageReader reader, ImageReadParam param, Path file) throws IOException {
-        List<String> warnings = new ArrayList<>();
-        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-        BufferedImage image = reader.read(0, param);
-        if (!warnings.isEmpty()) {
-            throw new ImageFileException(file, "truncated or corrupt image data: " + String.join("; ", warnings));
-        }
-        return image;
+        return withoutWarnings(reader, file, () -> reader.read(0, param));
     }
 }

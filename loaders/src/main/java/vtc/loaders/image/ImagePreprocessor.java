@@ -3,7 +3,7 @@ package vtc.loaders.image;
 import java.nio.file.Path;
 
 /**
- * Turns an image into the vision tower's input, as LLaVA-1.5 does (SPEC §2):
+ * Turns an image into the vision tower's input, as LLaVA-1.5 does (docs/semantics.md, "Image preprocessing"):
  * <ol>
  *   <li>PAD mode only: paste the image on a square canvas of the mean colour, centred with floor offsets;</li>
  *   <li>resize with Pillow's BICUBIC so the short side is {@code shortest_edge} (the long side becomes

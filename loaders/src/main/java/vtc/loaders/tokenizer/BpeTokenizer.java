@@ -28,9 +28,14 @@ final class BpeTokenizer implements Tokenizer {
     private final int eosId;
     private final boolean addBos;
     private final boolean addEos;
+    private final boolean textEncoderKeepsEveryCharacter;
 
+    /**
+     * @param textEncoderKeepsEveryCharacter false when the encoder may drop a character without a
+     *                                       token (a tokenizer.json with neither unknown token nor byte fallback)
+     */
     BpeTokenizer(Vocabulary vocabulary, AddedTokenSplitter splitter, TextEncoder textEncoder, TextDecoder decoder,
-                 int bosId, int eosId, boolean addBos, boolean addEos) {
+                 int bosId, int eosId, boolean addBos, boolean addEos, boolean textEncoderKeepsEveryCharacter) {
         this.vocabulary = vocabulary;
         this.splitter = splitter;
         this.textEncoder = textEncoder;
@@ -39,6 +44,7 @@ final class BpeTokenizer implements Tokenizer {
         this.eosId = eosId;
         this.addBos = addBos;
         this.addEos = addEos;
+        this.textEncoderKeepsEveryCharacter = textEncoderKeepsEveryCharacter;
     }
 
     @Override
@@ -47,7 +53,7 @@ final class BpeTokenizer implements Tokenizer {
     }
 
     @Override
-    public int[] encode(List<Segment> segments) {
+    public int[] encode(List<Segment> segments, int maxTokens) {
         StringBuilder text = new StringBuilder();
         BitSet literal = new BitSet();
         for (Segment segment : segments) {
@@ -56,6 +62,7 @@ final class BpeTokenizer implements Tokenizer {
             }
             text.append(segment.text());
         }
+        requireRoom(text.toString(), maxTokens);
         return encode(text.toString(), literal);
     }
 
@@ -90,6 +97,40 @@ final class BpeTokenizer implements Tokenizer {
                         + "character %d; text must be valid Unicode (surrogates only in pairs)", (int) c, i));
             }
         }
+    }
+
+    @Override
+    public int[] encode(String text, int maxTokens) {
+        requireRoom(text, maxTokens);
+        return encode(text);
+    }
+
+    /** Refuses a text that certainly yields more than {@code maxTokens} ids, before tokenizing it. */
+    private void requireRoom(String text, int maxTokens) {
+        long atLeast = minimumTokens(text);
+        if (atLeast > maxTokens) {
+            throw new InvalidRequestException("the prompt text has " + text.length() + " characters, at least "
+                    + atLeast + " tokens, more than the " + Math.max(maxTokens, 0)
+                    + " the model's context leaves for it; refused before tokenizing");
+        }
+    }
+
+    /**
+     * A lower bound on the ids of {@code text}: every character that is not whitespace survives
+     * normalization and lies inside one token, whose string is at most {@link Vocabulary#longestPiece}
+     * characters (plus a prefix {@code ▁}). Whitespace is left out: SentencePiece may collapse it, and
+     * a tokenizer that drops unknown characters (no unknown token, no byte fallback) gets no bound.
+     */
+    long minimumTokens(String text) {
+        if (!textEncoderKeepsEveryCharacter) {
+            return 0;
+        }
+        long kept = 0;
+        for (int i = 0; i < text.length(); i++) {
+            kept += Character.isWhitespace(text.charAt(i)) ? 0 : 1;
+        }
+        int perToken = vocabulary.longestPiece() + 1;
+        return (kept + perToken - 1) / perToken;
     }
 
     @Override

@@ -94,7 +94,8 @@ final class HfTokenizerFile {
         }
         AddedTokenSplitter rawTokens = new AddedTokenSplitter(added.stream().filter(t -> !t.normalized()).toList());
         return new BpeTokenizer(vocabulary, rawTokens, encoder,
-                decoder(vocabulary, root.object("decoder")), bosId, eosId, addBos, addEos);
+                decoder(vocabulary, root.object("decoder")), bosId, eosId, addBos, addEos,
+                bpe.keepsEveryCharacter());
     }
 
     private static int tokenIdOrMissing(Vocabulary vocabulary, String name, String fallback) {

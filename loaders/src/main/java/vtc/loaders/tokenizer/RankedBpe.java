@@ -22,6 +22,19 @@ import java.util.function.IntConsumer;
 record RankedBpe(Map<String, Integer> vocab, Map<Long, PairMerger.Merge<Integer>> merges, int unknownId,
                  boolean byteFallback, boolean fuseUnknown, boolean ignoreMerges) {
 
+    /** Whether every character yields at least one token (else unknown ones are dropped). */
+    boolean keepsEveryCharacter() {
+        if (unknownId >= 0) {
+            return true;
+        }
+        for (int b = 0; byteFallback && b < 256; b++) {
+            if (!vocab.containsKey(String.format("<0x%02X>", b))) {
+                return false;
+            }
+        }
+        return byteFallback;
+    }
+
     static long pairKey(int left, int right) {
         return ((long) left << 32) | (right & 0xffffffffL);
     }

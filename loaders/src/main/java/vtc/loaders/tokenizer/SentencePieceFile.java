@@ -51,7 +51,7 @@ final class SentencePieceFile {
                 model.byteFallback(), TextDecoder.ByteRuns.PER_CHARACTER, model.addDummyPrefix() ? 1 : 0);
         // The slow tokenizer looks for every added token in the raw text, whatever its normalized flag.
         return new BpeTokenizer(vocabulary, new AddedTokenSplitter(added),
-                (text, atTextStart, out) -> bpe.encode(text, out), decoder, bosId, eosId, addBos, addEos);
+                (text, atTextStart, out) -> bpe.encode(text, out), decoder, bosId, eosId, addBos, addEos, true);
     }
 
     private static void refuseUnsupported(Path file, SentencePieceModel model) {

@@ -24,9 +24,20 @@ public interface Tokenizer {
     /**
      * The ids of the segments' concatenation, with added tokens matched only inside markup
      * segments. Segment boundaries do not cut the text otherwise, so when the literal segments
-     * hold no added token the ids equal {@code encode} of the concatenation.
+     * hold no added token the ids equal {@code encode} of the concatenation. Refused before
+     * tokenizing as {@link #encode(String, int)} when certainly longer than {@code maxTokens}.
      */
-    int[] encode(List<Segment> segments);
+    int[] encode(List<Segment> segments, int maxTokens);
+
+    /**
+     * Like {@link #encode(String)}, but a text that certainly yields more than {@code maxTokens}
+     * ids is refused before it is tokenized: a token covers at most as many characters as the
+     * longest string in the vocabulary, so the text's length gives a lower bound at the cost of one
+     * scan. The exact count is still for the caller to check.
+     *
+     * @throws vtc.engine.llava.InvalidRequestException if the text is certainly too long
+     */
+    int[] encode(String text, int maxTokens);
 
     /**
      * The text of {@code ids}. Byte-fallback tokens are joined into UTF-8; bytes that are not valid

@@ -19,14 +19,18 @@ final class Vocabulary {
     private final String[] pieces;
     private final boolean[] special;
     private final Map<String, Integer> ids;
+    private final int longestPiece;
 
     Vocabulary(String[] pieces, boolean[] special) {
         this.pieces = pieces;
         this.special = special;
         this.ids = new HashMap<>(pieces.length * 2);
+        int longest = 0;
         for (int id = 0; id < pieces.length; id++) {
             ids.putIfAbsent(pieces[id], id);
+            longest = Math.max(longest, pieces[id].length());
         }
+        this.longestPiece = longest;
     }
 
     /**
@@ -59,6 +63,11 @@ final class Vocabulary {
         boolean[] special = new boolean[pieces.length];
         specialIds.forEach(id -> special[id] = true);
         return new Vocabulary(pieces, special);
+    }
+
+    /** The length in chars of the longest token string. */
+    int longestPiece() {
+        return longestPiece;
     }
 
     int size() {

@@ -1,4 +1,4 @@
-package vtc.loaders;
+package vtc.api;
 
 import java.util.List;
 

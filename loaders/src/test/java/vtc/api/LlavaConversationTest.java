@@ -1,4 +1,4 @@
-package vtc.loaders;
+package vtc.api;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -73,9 +73,9 @@ class LlavaConversationTest {
     void aTextOnlyConversationRunsTheDecoderAlone() {
         var request = Llava.Request.of(Conversation.ofText("Hello")).withOptions(GenerationOptions.greedy(1));
         Llava.Result r = llava.generate(request, null);
-        assertEquals(0, r.imageTokens());
-        assertEquals(0, r.keptIndices().length);
-        assertEquals(0, r.timings().visionMs());
+        assertEquals(0, r.generation().imageTokens());
+        assertEquals(0, r.generation().keptIndices().length);
+        assertEquals(0, r.generation().timings().visionMs());
 
         LlavaModel model = llava.model();
         LlamaDecoder decoder = model.decoder();
@@ -96,7 +96,7 @@ class LlavaConversationTest {
                 best = i;
             }
         }
-        assertEquals(best, r.generatedIds()[0]);
+        assertEquals(best, r.generation().generatedIds()[0]);
     }
 
     @Test
@@ -121,6 +121,6 @@ class LlavaConversationTest {
         assertEquals(full.text().substring(0, full.text().indexOf(stop)), cut.text());
         assertEquals(cut.text(), streamed.toString());
         assertEquals(Llava.FinishReason.STOP, cut.finishReason());
-        assertTrue(cut.generatedIds().length < full.generatedIds().length);
+        assertTrue(cut.generation().generatedIds().length < full.generation().generatedIds().length);
     }
 }

@@ -1,10 +1,8 @@
-package vtc.loaders;
+package vtc.api;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -22,8 +20,10 @@ import vtc.engine.llava.TokenListener;
 import vtc.engine.prune.TokenSelector;
 import vtc.engine.stop.GenerationStoppedException;
 import vtc.engine.stop.StopPoints;
+import vtc.loaders.LoadException;
 import vtc.loaders.checkpoint.LlavaCheckpoint;
 import vtc.loaders.checkpoint.WeightOptions;
+import vtc.loaders.config.ConsistentModelFiles;
 import vtc.loaders.image.ImagePreprocessor;
 import vtc.loaders.image.PixelValues;
 import vtc.loaders.image.PreprocessMode;
@@ -32,14 +32,14 @@ import vtc.loaders.tokenizer.Tokenizer;
 import vtc.loaders.tokenizer.Tokenizers;
 
 /**
- * A LLaVA-1.5 model ready to answer questions about images: load once, call {@link #generate}
+ * A LLaVA-1.5 model ready to answer questions about images (or chat without one): load once, call {@link #generate}
  * from as many threads as you like, {@link #close} to free the weights.
  *
  * <pre>{@code
  * try (Llava llava = Llava.load(Path.of("llava-1.5-7b-hf"), 8)) {
  *     Llava.Result r = llava.generate(Llava.Request.of(Path.of("cat.png"), "What is in the picture?")
  *             .withSelector(new VtcCls(3, KeepBudget.count(64))), System.out::print);
- *     System.out.println(r.timings());
+ *     System.out.println(r.generation().timings());
  * }
  * }</pre>
  */
@@ -64,7 +64,8 @@ public final class Llava implements AutoCloseable {
     /**
      * Opens the checkpoint, tokenizer and image preprocessor of a Hugging Face LLaVA directory.
      *
-     * @param threads worker threads of the kernels (the calling thread counts as one)
+     * @param threads worker threads of the kernels (the calling thread counts as one); at most the
+     *                number of cores is used
      * @throws LoadException naming the file (and field or tensor) that cannot be used
      */
     public static Llava load(Path modelDir, int threads) {
@@ -99,7 +100,9 @@ public final class Llava implements AutoCloseable {
         try {
             Tokenizer tokenizer = Tokenizers.load(modelDir);
             ImagePreprocessor preprocessor = ImagePreprocessor.load(modelDir.resolve("preprocessor_config.json"));
-            parallel = new Parallel(threads);
+            ConsistentModelFiles.check(modelDir, checkpoint.config(), tokenizer, preprocessor.config());
+            // More kernel threads than cores only adds contention (500 threads made a 3 s request take 38 s).
+            parallel = new Parallel(Math.min(threads, Runtime.getRuntime().availableProcessors()));
             return new Llava(checkpoint, tokenizer, preprocessor, parallel,
                     prefixCacheBytes == 0 ? null : new PrefixCache(prefixCacheBytes));
         } catch (RuntimeException e) {
@@ -119,6 +122,11 @@ public final class Llava implements AutoCloseable {
         return model;
     }
 
+    /** The prefix cache (hits, misses, bytes), or null when it is off. */
+    public PrefixCache prefixCache() {
+        return model.prefixCache();
+    }
+
     public Tokenizer tokenizer() {
         return tokenizer;
     }
@@ -136,21 +144,29 @@ public final class Llava implements AutoCloseable {
         return "pad".equals(config().imageAspectRatio()) ? PreprocessMode.PAD : PreprocessMode.CROP;
     }
 
-    /** The prefix cache (hits, misses, bytes), or null when it is off. */
-    public PrefixCache prefixCache() {
-        return model.prefixCache();
-    }
-
     /**
-     * The prompt ids of a request: BOS and the conversation formatted with its template, where
-     * only the template's markup holds control tokens; a raw prompt is tokenized as it is.
+     * The prompt ids of a request: BOS and the conversation formatted with its template, where only
+     * the template's markup holds control tokens (a {@code </s>} or {@code <image>} a speaker typed
+     * is text); a raw prompt as it is. A text that cannot fit the context beside the image and the
+     * new tokens is refused before it is tokenized.
      */
     public int[] promptIds(Request request) {
+        var text = config().text();
+        boolean image = request.image() != null || request.pixels() != null;
+        // the image's tokens take the place of its one placeholder token
+        long imageRows = image ? config().vision().numPatches() - 1 : 0;
+        long room = (long) text.maxPositionEmbeddings() - imageRows - request.options().maxNewTokens();
+        int maxTokens = (int) Math.max(0, Math.min(Integer.MAX_VALUE, room));
         if (request.rawPrompt() != null) {
-            return tokenizer.encode(request.rawPrompt());
+            return tokenizer.encode(request.rawPrompt(), maxTokens);
         }
         return tokenizer.encode(request.template().render(request.conversation()).stream()
-                .map(p -> new Tokenizer.Segment(p.text(), !p.markup())).toList());
+                .map(p -> new Tokenizer.Segment(p.text(), !p.markup())).toList(), maxTokens);
+    }
+
+    /** The number of kernel threads in use (the cores, if more were asked for). */
+    public int threads() {
+        return parallel.threads();
     }
 
     /** The pixels a request's image becomes (its own pixels, or the file preprocessed), or null without an image. */
@@ -169,11 +185,12 @@ public final class Llava implements AutoCloseable {
      * Answers one request.
      *
      * @param onText hears the generated text piece by piece as it becomes final (may be null);
-     *               the pieces concatenate to {@link Result#text()}
-     * @throws LoadException               if the image file cannot be used, or a memory-mapped
-     *                                     weight file changed since load
-     * @throws InvalidRequestException     if the prompt or options do not fit the model
-     * @throws GenerationStoppedException  if the calling thread is interrupted (this is how
+     *               the pieces concatenate to {@link Result#text()}. Pieces after the first come
+     *               from the decode batch's thread.
+     * @throws LoadException              if the image file cannot be used, or a memory-mapped
+     *                                    weight file changed since load
+     * @throws InvalidRequestException    if the prompt or options do not fit the model
+     * @throws GenerationStoppedException if the calling thread is interrupted (this is how
      *         {@code Future.cancel(true)} stops a request) or the request's timeout passes; the
      *         model stays usable
      */
@@ -229,13 +246,11 @@ public final class Llava implements AutoCloseable {
         int[] generated = result.generatedIds();
         boolean ended = stops.matched() || (request.options().stopAtEos() && generated.length > 0
                 && config().text().isEos(generated[generated.length - 1]));
-        var t = result.timings();
-        return new Result(text.toString(), result.inputIds(), result.imageTokens(),
-                result.keptIndices(), result.imageRows(), generated, ended ? FinishReason.STOP : FinishReason.LENGTH,
-                new StageTimings(preprocessMs, t.visionMs(), t.pruneMs(), t.prefillMs(), t.decodeMs()));
+        return new Result(text.toString(), result.withPreprocess(preprocessMs),
+                ended ? FinishReason.STOP : FinishReason.LENGTH);
     }
 
-    /** Stops the worker threads and unmaps the weights; later calls do nothing. */
+    /** Stops the worker threads and frees the weights; later calls do nothing. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
@@ -249,21 +264,20 @@ public final class Llava implements AutoCloseable {
      * {@link #of(PixelValues, String)} or {@link #of(Conversation)} and adjust with the
      * {@code with…} methods.
      *
-     * @param image           the image file (PNG or JPEG), or null
-     * @param pixels          preprocessed pixels, or null (at most one of image and pixels)
-     * @param preprocess      how the file becomes a square; null follows the checkpoint
-     * @param conversation    the messages, formatted with {@code template}; the message marked
-     *                        as holding the image gets it
-     * @param rawPrompt       if not null, used as the prompt text as it is, control tokens
-     *                        included (holds {@code <image>} once when there is an image)
-     * @param selector        VTC-CLS, a baseline, FastV or PruMerge; null keeps every visual token
-     * @param stop            strings that end the answer (left out of it); empty for none
-     * @param timeout         how long the request may run before it stops, or null for no limit
+     * @param image        the image file, or null
+     * @param pixels       preprocessed pixels, or null (at most one of image and pixels)
+     * @param preprocess   how the file becomes a square; null follows the checkpoint
+     * @param conversation the messages, formatted with {@code template}; the message marked as
+     *                     holding the image gets it
+     * @param rawPrompt    if not null, used as the prompt text as it is, control tokens included
+     *                     (holds {@code <image>} once when there is an image)
+     * @param selector     VTC-CLS, a baseline, FastV or PruMerge; null keeps every visual token
+     * @param stop         strings that end the answer (left out of it); empty for none
+     * @param timeout      how long the request may run before it stops, or null for no limit
      */
     public record Request(Path image, PixelValues pixels, PreprocessMode preprocess, Conversation conversation,
                           PromptTemplate template, String rawPrompt, TokenSelector selector,
-                          GenerationOptions options, List<String> stop,
-                          Duration timeout) {
+                          GenerationOptions options, List<String> stop, Duration timeout) {
 
         public Request {
             if (image != null && pixels != null) {
@@ -311,21 +325,21 @@ public final class Llava implements AutoCloseable {
 
         /** Preprocessed pixels (replacing any image file given before). */
         public Request withPixels(PixelValues values) {
-            return new Request(null, values, preprocess, conversation, template, rawPrompt, selector, options, stop, timeout);
+            return new Request(null, values, preprocess, conversation, template, rawPrompt, selector, options, stop,
+                    timeout);
         }
 
         public Request withPreprocess(PreprocessMode mode) {
-            return new Request(image, pixels, mode, conversation, template, rawPrompt, selector,
-                    options, stop, timeout);
+            return new Request(image, pixels, mode, conversation, template, rawPrompt, selector, options, stop, timeout);
         }
 
         public Request withTemplate(PromptTemplate t) {
-            return new Request(image, pixels, preprocess, conversation, t, rawPrompt, selector,
-                    options, stop, timeout);
+            return new Request(image, pixels, preprocess, conversation, t, rawPrompt, selector, options, stop, timeout);
         }
 
         public Request withRawPrompt(String prompt) {
-            return new Request(image, pixels, preprocess, conversation, template, prompt, selector, options, stop, timeout);
+            return new Request(image, pixels, preprocess, conversation, template, prompt, selector, options, stop,
+                    timeout);
         }
 
         public Request withSelector(TokenSelector s) {
@@ -337,11 +351,13 @@ public final class Llava implements AutoCloseable {
         }
 
         public Request withStop(List<String> strings) {
-            return new Request(image, pixels, preprocess, conversation, template, rawPrompt, selector, options, strings, timeout);
+            return new Request(image, pixels, preprocess, conversation, template, rawPrompt, selector, options, strings,
+                    timeout);
         }
 
         public Request withTimeout(Duration limit) {
-            return new Request(image, pixels, preprocess, conversation, template, rawPrompt, selector, options, stop, limit);
+            return new Request(image, pixels, preprocess, conversation, template, rawPrompt, selector, options, stop,
+                    limit);
         }
     }
 
@@ -349,37 +365,10 @@ public final class Llava implements AutoCloseable {
     public enum FinishReason { STOP, LENGTH }
 
     /**
-     * What one request produced.
-     *
-     * @param text         the generated text, special tokens left out
-     * @param inputIds     the prompt ids before the image splice
-     * @param imageTokens  N, the visual tokens of the image (0 without one)
-     * @param keptIndices  the patches whose tokens reached the end of the decoder, in the order the
-     *                     decoder saw them (ascending except for the merging methods)
-     * @param imageRows    the rows that stood for the image: the kept count, or kept + 1 when merged
-     * @param generatedIds the generated ids in order
+     * What one request produced: the engine's result (prompt ids, kept patches in the order the
+     * decoder saw them, image rows, generated ids, stage timings with the preprocessing), the
+     * generated text (special tokens left out, cut before a stop string) and why it ended.
      */
-    public record Result(String text, int[] inputIds, int imageTokens, int[] keptIndices, int imageRows,
-                         int[] generatedIds, FinishReason finishReason, StageTimings timings) {
-    }
-
-    /** Wall-clock milliseconds per stage; time to first token is everything but {@code decodeMs}. */
-    public record StageTimings(double preprocessMs, double visionMs, double pruneMs, double prefillMs,
-                               double decodeMs) {
-
-        public double firstTokenMs() {
-            return preprocessMs + visionMs + pruneMs + prefillMs;
-        }
-
-        /** The stages by name in the order they run: preprocess, vision, prune, prefill, decode. */
-        public Map<String, Double> byStage() {
-            Map<String, Double> ms = new LinkedHashMap<>();
-            ms.put("preprocess", preprocessMs);
-            ms.put("vision", visionMs);
-            ms.put("prune", pruneMs);
-            ms.put("prefill", prefillMs);
-            ms.put("decode", decodeMs);
-            return ms;
-        }
+    public record Result(String text, GenerationResult generation, FinishReason finishReason) {
     }
 }

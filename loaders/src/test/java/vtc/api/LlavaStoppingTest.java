@@ -1,4 +1,4 @@
-package vtc.loaders;
+package vtc.api;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,7 +40,7 @@ class LlavaStoppingTest {
     @BeforeAll
     static void load() {
         llava = Llava.load(Fixtures.model(Fixtures.TINY_LLAVA), 1);
-        uninterrupted = llava.generate(TEXT, null).generatedIds();
+        uninterrupted = llava.generate(TEXT, null).generation().generatedIds();
         assertEquals(400, uninterrupted.length);
     }
 
@@ -70,7 +70,7 @@ class LlavaStoppingTest {
         assertTrue(t >= 3 && t < 400, "stopped after " + t + " tokens");
         int[] prefix = java.util.Arrays.copyOf(uninterrupted, t);
         assertArrayEquals(prefix, e.generatedIds());
-        assertArrayEquals(uninterrupted, llava.generate(TEXT, null).generatedIds(), "the model is unaffected");
+        assertArrayEquals(uninterrupted, llava.generate(TEXT, null).generation().generatedIds(), "the model is unaffected");
     }
 
     @Test
@@ -105,7 +105,7 @@ class LlavaStoppingTest {
             assertEquals(StopReason.INTERRUPTED, stopped.reason());
             assertTrue(stopped.generatedIds().length < 400);
         }
-        assertArrayEquals(uninterrupted, llava.generate(TEXT, null).generatedIds());
+        assertArrayEquals(uninterrupted, llava.generate(TEXT, null).generation().generatedIds());
     }
 
     @Test
@@ -115,7 +115,7 @@ class LlavaStoppingTest {
         assertEquals(StopReason.DEADLINE, e.reason());
         assertEquals("prefill", e.stage());
         // a deadline long enough changes nothing
-        assertArrayEquals(uninterrupted, llava.generate(TEXT.withTimeout(Duration.ofMinutes(5)), null).generatedIds());
+        assertArrayEquals(uninterrupted, llava.generate(TEXT.withTimeout(Duration.ofMinutes(5)), null).generation().generatedIds());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package vtc.loaders;
+package vtc.api;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,6 +17,7 @@ import vtc.engine.llava.GenerationOptions;
 import vtc.engine.llava.InvalidRequestException;
 import vtc.fixtures.Fixtures;
 import vtc.fixtures.Golden;
+import vtc.loaders.LoadException;
 import vtc.loaders.image.PixelValues;
 import vtc.loaders.image.PreprocessMode;
 
@@ -52,20 +53,21 @@ class LlavaTest {
         StringBuilder streamed = new StringBuilder();
         Llava.Result r = llava.generate(goldenRequest(), streamed::append);
 
-        assertArrayEquals(golden.ints("prompt.input_ids"), r.inputIds());
-        assertArrayEquals(golden.ints("greedy.runs.full.generated_ids"), r.generatedIds());
+        assertArrayEquals(golden.ints("prompt.input_ids"), r.generation().inputIds());
+        assertArrayEquals(golden.ints("greedy.runs.full.generated_ids"), r.generation().generatedIds());
         assertEquals(golden.at("greedy.runs.full.decoded").getAsString(), r.text());
         assertEquals(r.text(), streamed.toString(), "streamed pieces concatenate to the text");
-        assertEquals(64, r.imageTokens());
-        assertEquals(64, r.keptIndices().length);
-        assertTrue(r.timings().preprocessMs() >= 0 && r.timings().firstTokenMs() >= r.timings().prefillMs());
+        assertEquals(64, r.generation().imageTokens());
+        assertEquals(64, r.generation().keptIndices().length);
+        var t = r.generation().timings();
+        assertTrue(t.preprocessMs() >= 0 && t.firstTokenMs() >= t.prefillMs());
     }
 
     @Test
     void pixelsGiveTheSameRunAsTheFile() {
         PixelValues pixels = new PixelValues(112, golden.floats("image1.pad.pixel_values"));
         Llava.Result r = llava.generate(Llava.Request.of(pixels, "What is in the picture?").withOptions(GOLDEN), null);
-        assertArrayEquals(golden.ints("greedy.runs.full.generated_ids"), r.generatedIds());
+        assertArrayEquals(golden.ints("greedy.runs.full.generated_ids"), r.generation().generatedIds());
     }
 
     @Test
@@ -84,7 +86,7 @@ class LlavaTest {
                 runs[i] = pool.submit(() -> llava.generate(goldenRequest(), null));
             }
             for (Future<Llava.Result> run : runs) {
-                assertArrayEquals(golden.ints("greedy.runs.full.generated_ids"), run.get().generatedIds());
+                assertArrayEquals(golden.ints("greedy.runs.full.generated_ids"), run.get().generation().generatedIds());
             }
         } finally {
             pool.shutdown();
@@ -100,13 +102,13 @@ class LlavaTest {
     void followUpQuestionsOnTheSameImageReuseItsPromptPrefix() {
         try (Llava cached = Llava.load(Fixtures.model(Fixtures.TINY_LLAVA), 2,
                 vtc.loaders.checkpoint.WeightOptions.DEFAULT, 64L << 20)) {
-            assertArrayEquals(golden.ints("greedy.runs.full.generated_ids"), cached.generate(goldenRequest(), null).generatedIds());
+            assertArrayEquals(golden.ints("greedy.runs.full.generated_ids"), cached.generate(goldenRequest(), null).generation().generatedIds());
             Llava.Result again = cached.generate(goldenRequest(), null);
-            assertArrayEquals(golden.ints("greedy.runs.full.generated_ids"), again.generatedIds());
-            assertEquals(0.0, again.timings().visionMs());
+            assertArrayEquals(golden.ints("greedy.runs.full.generated_ids"), again.generation().generatedIds());
+            assertEquals(0.0, again.generation().timings().visionMs());
             Llava.Request followUp = Llava.Request.of(golden.file("image1.png"), "And what colour is it?")
                     .withPreprocess(PreprocessMode.PAD).withOptions(GOLDEN);
-            assertArrayEquals(llava.generate(followUp, null).generatedIds(), cached.generate(followUp, null).generatedIds());
+            assertArrayEquals(llava.generate(followUp, null).generation().generatedIds(), cached.generate(followUp, null).generation().generatedIds());
             assertEquals(2, cached.prefixCache().hits());
             assertEquals(1, cached.prefixCache().misses());
         }
