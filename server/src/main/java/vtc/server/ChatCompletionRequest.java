@@ -24,10 +24,11 @@ import vtc.pruning.PruningParameterException;
  *
  * @param image       the one image's bytes (PNG or JPEG), or null for a text-only chat
  * @param imageParam  where the image was, for error messages ({@code messages[0].content[1]})
+ * @param maxTokensParam the field the token limit came from ({@code max_completion_tokens} or {@code max_tokens})
  * @param pruningMethod the {@code vtc} field's method, or null for the server's (so are its options)
  */
 record ChatCompletionRequest(String model, Conversation conversation, byte[] image, String imageParam,
-                             GenerationOptions options, List<String> stop, boolean stream, boolean includeUsage,
+                             GenerationOptions options, String maxTokensParam, List<String> stop, boolean stream, boolean includeUsage,
                              String pruningMethod, Integer pruningLayers, KeepBudget pruningKeep) {
 
     static final int DEFAULT_MAX_TOKENS = 256;
@@ -93,7 +94,7 @@ record ChatCompletionRequest(String model, Conversation conversation, byte[] ima
             keep = keepBudget(vtc);
         }
         return new ChatCompletionRequest(model, messages.conversation, messages.image, messages.imageParam, options,
-                stop, stream != null && stream, includeUsage, method, layers, keep);
+                maxParam, stop, stream != null && stream, includeUsage, method, layers, keep);
     }
 
     private record Messages(Conversation conversation, byte[] image, String imageParam) {

@@ -58,6 +58,11 @@ final class ChatCompletions {
                     "model: the model \"" + request.model() + "\" does not exist; this server serves \""
                             + settings.modelId() + "\"");
         }
+        int context = llava.config().text().maxPositionEmbeddings();
+        if (request.options().maxNewTokens() >= context) {
+            throw ApiError.badField(request.maxTokensParam(), request.options().maxNewTokens()
+                    + " leaves no room for the prompt in the model's context of " + context + " positions");
+        }
         PruningChoice choice;
         TokenSelector selector;
         try {
@@ -303,7 +308,7 @@ final class ChatCompletions {
     /** Which request field an engine refusal is about. */
     private static String paramOf(String message) {
         String m = message.toLowerCase(Locale.ROOT);
-        if (m.contains("new tokens")) {
+        if (m.contains("new tokens") || m.contains("context leaves")) {
             return "max_tokens";
         }
         return m.contains("decoder layer") ? "vtc.layers" : "messages";

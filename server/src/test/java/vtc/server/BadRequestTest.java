@@ -76,7 +76,7 @@ class BadRequestTest {
                         "max_tokens", "max_tokens: must be >= 0, got -5"),
                 Arguments.of("max_tokens beyond the context",
                         "{\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],\"max_tokens\":100000}", 400,
-                        "max_tokens", "exceeds max_position_embeddings 512"),
+                        "max_tokens", "max_tokens: 100000 leaves no room for the prompt in the model's context of 512 positions"),
                 Arguments.of("temperature out of range",
                         "{\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],\"temperature\":3}", 400,
                         "temperature", "temperature: must be in [0, 2], got 3.0"),
