@@ -27,13 +27,17 @@ final class AgreementPlot {
     private AgreementPlot() {
     }
 
-    static BufferedImage draw(List<AgreementPoint> points, int maxK, int[] keeps, int layers) {
+    /** @param title the line above the panels: what was compared, on which image */
+    static BufferedImage draw(List<AgreementPoint> points, int maxK, int[] keeps, int layers, String title) {
         BufferedImage img = new BufferedImage(2 * (PANEL_W + MARGIN) + MARGIN, PANEL_H + 2 * MARGIN,
                 BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        g.drawString(title, MARGIN, 18);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         Panel overlap = new Panel(MARGIN, MARGIN, 0, 1, layers, "top-U overlap ratio");
         Panel spearman = new Panel(2 * MARGIN + PANEL_W, MARGIN, -1, 1, layers, "Spearman correlation");

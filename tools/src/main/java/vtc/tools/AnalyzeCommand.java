@@ -83,7 +83,9 @@ final class AnalyzeCommand implements Command {
             }
             terminal.out().printf("%nSpearman correlation (all %d tokens):%n", n);
             terminal.out().print(table(points, maxK, layers, keeps[0], true));
-            PictureFile.write(AgreementPlot.draw(points, maxK, keeps, layers), out);
+            PictureFile.write(AgreementPlot.draw(points, maxK, keeps, layers, String.format(
+                    "VTC-CLS [CLS] score (K = 1..%d) vs the LLM's attention on the %d image tokens  —  %s", maxK, n,
+                    image.getFileName())), out);
             terminal.out().printf("%nwrote %s%n", out);
         }
         return Main.OK;

@@ -40,7 +40,7 @@ public final class Main {
 
     /** Runs one command line in-process (the tests' entry point); never exits the JVM. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return run(args, new Terminal(out, err, false, false));
+        return run(args, new Terminal(out, err, false));
     }
 
     /** Options every command accepts, before or after the command word. */

@@ -13,6 +13,11 @@ import java.nio.charset.StandardCharsets;
  */
 public record Terminal(PrintStream out, PrintStream err, boolean interactive, boolean quiet) {
 
+    /** Streams with progress shown (not {@code --quiet}). */
+    public Terminal(PrintStream out, PrintStream err, boolean interactive) {
+        this(out, err, interactive, false);
+    }
+
     /**
      * The real process streams, always UTF-8 (token pieces and generated text are Unicode whatever
      * the locale); interactive when stderr's console is a terminal.

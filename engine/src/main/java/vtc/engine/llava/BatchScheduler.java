@@ -116,7 +116,7 @@ final class BatchScheduler {
             driving = true;
         }
         try {
-            driver = Thread.ofPlatform().daemon().name("vtc-decode").start(this::drive);
+            Thread.ofPlatform().daemon().name("vtc-decode").start(this::drive);
         } catch (RuntimeException | Error e) { // no thread: leave the scheduler idle, not stuck
             synchronized (this) {
                 waiting.remove(sequence);
@@ -128,6 +128,7 @@ final class BatchScheduler {
 
     /** The driver: admit waiting sequences, step the batch, hand each sequence its logits, repeat until empty. */
     private void drive() {
+        driver = Thread.currentThread();
         while (true) {
             synchronized (this) {
                 while (!waiting.isEmpty() && active.size() < MAX_BATCH) {

@@ -45,18 +45,13 @@ class RealShapeDecoderTest {
     @ParameterizedTest
     @EnumSource(DType.class)
     void sevenBWidthPrefillAndDecodeMatchTheDoubleReference(DType dtype) {
-        LlamaWeights weights = StoredAs.llama(F32_WEIGHTS, dtype);
-        LlamaDecoder decoder = new LlamaDecoder(CONFIG, weights, PARALLEL);
-        NaiveLlama naive = new NaiveLlama(CONFIG, weights);
-        double[][] reference = naive.layers(naive.embed(IDS), range(IDS.length), 0, 1);
+        Stored model = Stored.as(dtype);
+        LlamaDecoder decoder = model.decoder();
+        NaiveLlama naive = model.naive();
+        double[][] reference = model.reference();
 
         KvCache cache = decoder.newCache(IDS.length);
-        int d = CONFIG.hiddenSize();
-        float[] x = new float[PROMPT * d];
-        for (int t = 0; t < PROMPT; t++) {
-            decoder.embed(IDS[t], x, t * d);
-        }
-        decoder.prefill(cache, new PromptRows(x, range(PROMPT), PROMPT, d), null);
+        float[] x = prefill(decoder, cache, PROMPT);
         float[] prompt = decoder.logitsAll(x, PROMPT);
         int v = CONFIG.vocabSize();
         for (int t = 0; t < PROMPT; t++) {
@@ -66,6 +61,62 @@ class RealShapeDecoderTest {
         DecodeState state = decoder.decodeState(cache);
         for (int t = PROMPT; t < IDS.length; t++) {
             assertClose(dtype + " decode step at position " + t, naive.logits(reference[t]), state.next(IDS[t], t));
+        }
+    }
+
+    /**
+     * Five sequences — prompts of 3..7 of the same ids, each in its own cache — decode two
+     * tokens each in batched steps ({@link DecodeBatch}: five rows, so the widened-weight 4-row
+     * tile plus a leftover row at k = 4096). The ids are the prefixes of one sequence, so one
+     * double reference gives every row's expected logits; same tolerance as above.
+     */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void sevenBWidthBatchedDecodeStepsMatchTheDoubleReference(DType dtype) {
+        Stored model = Stored.as(dtype);
+        int sequences = 5;
+        DecodeState[] states = new DecodeState[sequences];
+        int[] positions = new int[sequences];
+        int[] tokens = new int[sequences];
+        for (int s = 0; s < sequences; s++) {
+            int prompt = 3 + s;
+            KvCache cache = model.decoder().newCache(prompt + 2);
+            prefill(model.decoder(), cache, prompt);
+            states[s] = model.decoder().decodeState(cache);
+            positions[s] = prompt;
+        }
+        DecodeBatch batch = new DecodeBatch(model.decoder());
+        for (int step = 0; step < 2; step++) {
+            for (int s = 0; s < sequences; s++) {
+                tokens[s] = IDS[positions[s]];
+            }
+            batch.step(states, tokens, positions, sequences);
+            for (int s = 0; s < sequences; s++) {
+                assertClose(dtype + " batched sequence " + s + " at position " + positions[s],
+                        model.naive().logits(model.reference()[positions[s]]), states[s].logits());
+                positions[s]++;
+            }
+        }
+    }
+
+    /** The prompt pass over {@code IDS[0..prompt)} into {@code cache}; returns its last layer's rows. */
+    private static float[] prefill(LlamaDecoder decoder, KvCache cache, int prompt) {
+        int d = CONFIG.hiddenSize();
+        float[] x = new float[prompt * d];
+        for (int t = 0; t < prompt; t++) {
+            decoder.embed(IDS[t], x, t * d);
+        }
+        decoder.prefill(cache, new PromptRows(x, range(prompt), prompt, d), null);
+        return x;
+    }
+
+    /** The weights in {@code dtype}, the decoder over them, and the double reference over all of IDS. */
+    private record Stored(LlamaDecoder decoder, NaiveLlama naive, double[][] reference) {
+        static Stored as(DType dtype) {
+            LlamaWeights weights = StoredAs.llama(F32_WEIGHTS, dtype);
+            NaiveLlama naive = new NaiveLlama(CONFIG, weights);
+            return new Stored(new LlamaDecoder(CONFIG, weights, PARALLEL), naive,
+                    naive.layers(naive.embed(IDS), range(IDS.length), 0, 1));
         }
     }
 

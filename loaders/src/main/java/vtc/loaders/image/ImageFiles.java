@@ -26,7 +26,8 @@ import javax.imageio.stream.ImageInputStream;
  * {@link #read} ignores the EXIF orientation as the original LLaVA does ({@link #readUpright} applies it).
  *
  * <p>Formats: PNG, JPEG (baseline and progressive; CMYK and YCCK; 4:4:0 chroma interpolated as libjpeg-turbo
- * does), GIF (the first frame, on its logical screen), BMP and TIFF, each checked against Pillow's pixels.
+ * does), GIF (the first frame, on its logical screen), BMP, TIFF and lossless WebP ({@link WebpLossless}), each
+ * checked against Pillow's pixels.
  */
 public final class ImageFiles {
 
@@ -37,7 +38,7 @@ public final class ImageFiles {
 
     /** ImageIO format names read here: each checked against Pillow's pixels in the tests. */
     private static final java.util.Set<String> SUPPORTED = java.util.Set.of("png", "jpeg", "gif", "bmp", "tif", "tiff");
-    private static final String SUPPORTED_NAMES = "PNG, JPEG, GIF (first frame), BMP and TIFF";
+    private static final String SUPPORTED_NAMES = "PNG, JPEG, GIF (first frame), BMP, TIFF and lossless WebP";
 
     private ImageFiles() {
     }
@@ -50,7 +51,11 @@ public final class ImageFiles {
     /** Reads an image file of at most {@code maxPixels} pixels (width × height). */
     public static RgbImage read(Path file, long maxPixels) {
         requireNonEmptyFile(file);
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+        boolean webp = WebpFile.isWebp(head(file));
+        try (ImageInputStream in = webp ? null : ImageIO.createImageInputStream(file.toFile())) {
+            if (webp) {
+                return WebpFile.read(file, Math.min(maxPixels, ARRAY_MAX_PIXELS));
+            }
             if (in == null) {
                 throw new ImageFileException(file, "cannot open the file for reading");
             }
@@ -155,6 +160,14 @@ public final class ImageFiles {
         return ExifOrientation.apply(image, orientation(file));
     }
 
+    private static byte[] head(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            return in.readNBytes(12);
+        } catch (IOException e) {
+            throw new ImageFileException(file, "cannot read the file: " + e.getMessage(), e);
+        }
+    }
+
     /** The EXIF orientation (1–8) of a JPEG or PNG, or 0 when the file has none. */
     public static int orientation(Path file) {
         requireNonEmptyFile(file);
@@ -223,8 +236,7 @@ public final class ImageFiles {
         in.seek(0);
         int n = in.read(head);
         String ascii = new String(head, 0, Math.max(n, 0), java.nio.charset.StandardCharsets.ISO_8859_1);
-        String known = n == 12 && ascii.startsWith("RIFF") && ascii.endsWith("WEBP") ? "a WebP image, which is not supported yet"
-                : n == 12 && ascii.startsWith("ftyp", 4) ? "an HEIF/AVIF image, which is not supported"
+        String known = n == 12 && ascii.startsWith("ftyp", 4) ? "an HEIF/AVIF image, which is not supported"
                 : "not an image format this engine reads (unrecognised content)";
         return known + "; " + SUPPORTED_NAMES + " are supported: convert it first (e.g. to PNG)";
     }

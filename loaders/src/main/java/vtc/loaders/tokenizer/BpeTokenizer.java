@@ -32,7 +32,8 @@ final class BpeTokenizer implements Tokenizer {
 
     /**
      * @param textEncoderKeepsEveryCharacter false when the encoder may drop a character without a
-     *                                       token (a tokenizer.json with neither unknown token nor byte fallback)
+     *                                       token (a tokenizer.json with neither unknown token nor byte
+     *                                       fallback, or whose normalizer deletes text)
      */
     BpeTokenizer(Vocabulary vocabulary, AddedTokenSplitter splitter, TextEncoder textEncoder, TextDecoder decoder,
                  int bosId, int eosId, boolean addBos, boolean addEos, boolean textEncoderKeepsEveryCharacter) {

@@ -23,6 +23,8 @@ import vtc.loaders.json.JsonFile;
 final class HfTokenizerFile {
 
     private final JsonFields root;
+    /** Whether a Replace normalizer can delete characters (then a text's length bounds no token count). */
+    private boolean normalizerMayDelete;
 
     private HfTokenizerFile(JsonFields root) {
         this.root = root;
@@ -95,7 +97,7 @@ final class HfTokenizerFile {
         AddedTokenSplitter rawTokens = new AddedTokenSplitter(added.stream().filter(t -> !t.normalized()).toList());
         return new BpeTokenizer(vocabulary, rawTokens, encoder,
                 decoder(vocabulary, root.object("decoder")), bosId, eosId, addBos, addEos,
-                bpe.keepsEveryCharacter());
+                bpe.keepsEveryCharacter() && !normalizerMayDelete);
     }
 
     private static int tokenIdOrMissing(Vocabulary vocabulary, String name, String fallback) {
@@ -200,6 +202,7 @@ final class HfTokenizerFile {
             }
             case "Replace" -> {
                 String[] rule = stringReplace(n);
+                normalizerMayDelete |= rule[1].length() < rule[0].length();
                 steps.add(s -> s.replace(rule[0], rule[1]));
             }
             default -> throw error("normalizer '" + type + "' is not supported");

@@ -82,7 +82,39 @@ class BadImageFileTest {
         // WBMP: a format the JDK reads but Pillow does not, so there is no reference to match.
         Path file = dir.resolve("picture.wbmp");
         ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_BINARY), "wbmp", file.toFile());
-        assertRefused(file, "unsupported image format wbmp; PNG, JPEG, GIF (first frame), BMP and TIFF are supported");
+        assertRefused(file, "unsupported image format wbmp; PNG, JPEG, GIF (first frame), BMP, TIFF and lossless WebP are supported");
+    }
+
+    /**
+     * A lossless WebP cut short at every length and with single bytes flipped throughout: each
+     * either decodes or is an ImageFileException naming the file — never another exception.
+     */
+    @Test
+    void damagedLosslessWebpIsRefusedCleanly() throws Exception {
+        byte[] good = Files.readAllBytes(Path.of(getClass().getResource("/pillow-reference/webp-lossless-z9.webp").toURI()));
+        Path file = dir.resolve("damaged.webp");
+        int refused = 0;
+        for (int cut = 13; cut < good.length; cut += 7) {
+            Files.write(file, java.util.Arrays.copyOf(good, cut));
+            refused += decodesOrRefusesCleanly(file);
+        }
+        for (int at = 20; at < good.length; at += 5) {
+            byte[] damaged = good.clone();
+            damaged[at] ^= (byte) (0x5A + at);
+            Files.write(file, damaged);
+            decodesOrRefusesCleanly(file);
+        }
+        assertTrue(refused > 0, "truncated files are refused");
+    }
+
+    private static int decodesOrRefusesCleanly(Path file) {
+        try {
+            ImageFiles.read(file);
+            return 0;
+        } catch (ImageFileException e) {
+            assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+            return 1;
+        }
     }
 
     private static void assertRefused(Path file, String reason) {

@@ -146,6 +146,27 @@ class HostileTokenizerTest {
         assertEquals("\uFFFD".repeat(9) + "A", decodeBothWays(Tokenizers.loadSentencePiece(FIXTURE), overlongSurrogateTooLarge));
     }
 
+    /** The length bound refuses what cannot fit, tokenizes what may, and is off where characters can vanish. */
+    @Test
+    void textCertainlyTooLongIsRefusedBeforeTokenizing() throws IOException {
+        String text = "What is in the picture? ".repeat(10_000);
+        for (Tokenizer tokenizer : List.of(Tokenizers.loadTokenizerJson(FIXTURE), Tokenizers.loadSentencePiece(FIXTURE))) {
+            InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> tokenizer.encode(text, 400));
+            assertTrue(e.getMessage().contains("240000 characters") && e.getMessage().contains("refused before tokenizing"),
+                    e.getMessage());
+            int exact = tokenizer.encode(text).length;
+            assertArrayEquals(tokenizer.encode(text), tokenizer.encode(text, exact));
+            // Whitespace counts for nothing in the bound (SentencePiece may collapse it): not refused here.
+            tokenizer.encode(" ".repeat(10_000), 1);
+        }
+        writeTokenizerJson(json -> {
+            json.getAsJsonObject("model").add("unk_token", null);
+            json.getAsJsonObject("model").addProperty("byte_fallback", false);
+        });
+        String unknown = "\u2603".repeat(10_000);  // no piece, no byte fallback, no unknown token: all dropped
+        assertArrayEquals(new int[] {1, 410}, Tokenizers.loadTokenizerJson(dir).encode(unknown, 1));  // BOS and the prefix ▁
+    }
+
     private static int[] byteIds(int... bytes) {
         int[] ids = new int[bytes.length];
         for (int i = 0; i < bytes.length; i++) {
