@@ -138,8 +138,8 @@ class LlavaTest {
     }
 
     @Test
-    void requestNeedsExactlyOneImageSource() {
-        assertThrows(InvalidRequestException.class, () -> new Llava.Request(null, null, null, "q",
-                vtc.engine.llava.PromptTemplate.LLAVA_HF, null, null, GOLDEN));
+    void requestNeedsAConversationOrARawPrompt() {
+        assertThrows(InvalidRequestException.class, () -> new Llava.Request(null, null, null, null,
+                vtc.engine.llava.PromptTemplate.LLAVA_HF, null, null, GOLDEN, null, null));
     }
 }

@@ -42,7 +42,9 @@ final class GenerateCommand implements Command {
                                          load_image does (default off, as in the original LLaVA)
                   --preprocess pad|crop  how the image becomes square (default: the checkpoint's
                                          image_aspect_ratio, "pad" pads, otherwise crop)
-                  --template T           llava-hf (default) | vicuna_v1 (the paper's evaluation template)
+                  --template T           llava-hf (default) | vicuna_v1 (the paper's evaluation template) |
+                                         raw (--prompt is the whole prompt text, control tokens included;
+                                         it holds <image> once)
                   --max-new-tokens N     default 256
                   --temperature T        0 (default) is greedy
                   --top-p P              nucleus sampling mass (default 1)
@@ -73,12 +75,14 @@ final class GenerateCommand implements Command {
         Path image = InputArguments.image(line.required("image"), name());
         String prompt = InputArguments.question(line.required("prompt"), line.value("template", "llava-hf"), name());
         TokenSelector selector = PruningArguments.selector(line, "vtc-cls");
-        PromptTemplate template = template(line);
+        boolean raw = line.value("template", "llava-hf").equals("raw");
+        PromptTemplate template = raw ? PromptTemplate.LLAVA_HF : template(line);
         GenerationOptions options = options(line);
         boolean json = line.flag("json");
         try (Llava llava = ModelArguments.load(line, terminal)) {
             Llava.Request request = InputArguments.request(llava, image, prompt, ModelArguments.preprocess(line), line)
                     .withTemplate(template)
+                    .withRawPrompt(raw ? prompt : null)
                     .withOptions(options)
                     .withSelector(selector);
             Llava.Result result = llava.generate(request, json ? null : text -> {
@@ -103,7 +107,7 @@ final class GenerateCommand implements Command {
         return switch (v) {
             case "llava-hf" -> PromptTemplate.LLAVA_HF;
             case "vicuna_v1", "vicuna-v1" -> PromptTemplate.VICUNA_V1;
-            default -> throw new UsageException(line.commandName() + ": --template must be llava-hf or vicuna_v1, got \""
+            default -> throw new UsageException(line.commandName() + ": --template must be llava-hf, vicuna_v1 or raw, got \""
                     + v + "\"");
         };
     }

@@ -26,7 +26,7 @@ public final class Main {
     private static final List<Command> COMMANDS = List.of(
             new DemoCommand(), new GenerateCommand(), new InspectCommand(), new TokenizeCommand(),
             new VisualizeCommand(), new AnalyzeCommand(), new MakeModelCommand(), new BenchCommand(),
-            new EvalCommand());
+            new EvalCommand(), new ServeCommand());
 
     private Main() {
     }

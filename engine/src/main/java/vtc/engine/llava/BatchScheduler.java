@@ -6,8 +6,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import vtc.engine.kernels.Parallel;
+import vtc.engine.stop.GenerationStoppedException;
+import vtc.engine.stop.StopPoints;
+import vtc.engine.stop.StopReason;
 import vtc.engine.text.DecodeBatch;
 import vtc.engine.text.DecodeState;
 import vtc.engine.text.KvCache;
@@ -72,8 +76,9 @@ final class BatchScheduler {
      * Generates a request's tokens: the first from its prompt logits on the calling thread, the
      * rest in the shared batch. Blocks until the request is done and returns its ids.
      *
-     * @throws CancellationException if the calling thread is interrupted (the request leaves the
-     *                               batch at the next step; the interrupt flag stays set)
+     * @throws GenerationStoppedException (a {@link CancellationException}) if the calling thread
+     *         is interrupted or its deadline passes: the request leaves the batch at the next step;
+     *         an interrupt flag stays set
      */
     int[] generate(KvCache cache, float[] promptLogits, int promptRows, GenerationOptions options,
                    TokenListener listener) {
@@ -219,7 +224,8 @@ final class BatchScheduler {
                 listener.onToken(count, token, logits);
             }
             count++;
-            return !((options.stopAtEos() && text.isEos(token)) || count == generated.length);
+            return !((options.stopAtEos() && text.isEos(token)) || count == generated.length
+                    || (listener != null && listener.finished()));
         }
 
         int lastToken() {
@@ -240,20 +246,34 @@ final class BatchScheduler {
             done.countDown();
         }
 
+        /**
+         * Waits for the sequence to finish. An interrupt or the caller's deadline (see
+         * {@link StopPoints}) takes it out of the batch at the next step, then throws.
+         */
         void await() {
-            boolean interrupted = false;
+            StopReason stopped = null;
             while (true) {
                 try {
-                    done.await();
-                    break;
+                    long left = StopPoints.nanosLeft();
+                    if (stopped != null || left == Long.MAX_VALUE) {
+                        done.await();
+                        break;
+                    }
+                    if (done.await(left, TimeUnit.NANOSECONDS)) {
+                        break;
+                    }
+                    stopped = StopReason.DEADLINE;
+                    cancelled = true;
                 } catch (InterruptedException e) {
-                    interrupted = true;
+                    stopped = StopReason.INTERRUPTED;
                     cancelled = true;
                 }
             }
-            if (interrupted) {
+            if (stopped == StopReason.INTERRUPTED) {
                 Thread.currentThread().interrupt();
-                throw new CancellationException("generation interrupted after " + count + " tokens");
+            }
+            if (stopped != null) {
+                throw new GenerationStoppedException(stopped, "decode", generated());
             }
             Throwable t = failure;
             if (t instanceof RuntimeException re) {

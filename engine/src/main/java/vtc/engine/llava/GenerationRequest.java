@@ -3,10 +3,11 @@ package vtc.engine.llava;
 import vtc.engine.prune.TokenSelector;
 
 /**
- * One image and one prompt to answer.
+ * One prompt to answer, about one image or about none.
  *
- * @param pixelValues {@code [C, S, S]} normalized pixels
- * @param promptIds   token ids with BOS, containing the image token exactly once
+ * @param pixelValues {@code [C, S, S]} normalized pixels, or null for a text-only prompt
+ * @param promptIds   token ids with BOS, containing the image token exactly once (none when
+ *                    there are no pixels)
  * @param selector    chooses the visual tokens the decoder sees (VTC-CLS, a baseline, FastV,
  *                    PruMerge), or null to keep all of them
  * @param options     sampling and length
@@ -15,9 +16,6 @@ public record GenerationRequest(float[] pixelValues, int[] promptIds, TokenSelec
                                 GenerationOptions options) {
 
     public GenerationRequest {
-        if (pixelValues == null) {
-            throw new InvalidRequestException("pixelValues are missing");
-        }
         if (promptIds == null) {
             throw new InvalidRequestException("promptIds are missing");
         }

@@ -95,12 +95,18 @@ public final class LlavaModel {
         return new VisionShape(config.featureLayer(), config.vision().numAttentionHeads(), config.vision().gridSize());
     }
 
-    /** Runs one request; {@code listener} (may be null) hears each token as it is chosen. */
+    /**
+     * Runs one request; {@code listener} (may be null) hears each token as it is chosen. A prompt
+     * without the image token and without pixels is a text-only request: no vision, no pruning.
+     *
+     * @throws vtc.engine.stop.GenerationStoppedException if the calling thread is interrupted or
+     *         the deadline it runs under passes (see {@link vtc.engine.stop.StopPoints})
+     */
     public GenerationResult generate(GenerationRequest request, TokenListener listener) {
         int imagePosition = validate(request);
         RequestMemory memory = RequestMemory.of(config, request.promptIds().length, request.options().maxNewTokens());
         try (MemoryAdmission.Ticket admitted = admission.admit(memory.bytes(), memory.describe())) {
-            return run(request, listener, imagePosition);
+            return imagePosition < 0 ? generateText(request, listener) : run(request, listener, imagePosition);
         }
     }
 
@@ -147,6 +153,25 @@ public final class LlavaModel {
                 millis(pruneDone, prefillDone), millis(prefillDone, decodeDone));
         return new GenerationResult(request.promptIds().clone(), config.vision().numPatches(),
                 reachedTheEnd.patches(), reachedTheEnd.count(), generated, timings);
+    }
+
+    /** A prompt with no image: the decoder alone (a selector has nothing to prune and is not asked). */
+    private GenerationResult generateText(GenerationRequest request, TokenListener listener) {
+        int[] ids = request.promptIds();
+        long start = System.nanoTime();
+        int d = config.text().hiddenSize();
+        float[] x = new float[ids.length * d];
+        for (int i = 0; i < ids.length; i++) {
+            decoder.embed(ids[i], x, i * d);
+        }
+        KvCache cache = decoder.newCache(ids.length + Math.max(1, request.options().maxNewTokens()));
+        decoder.prefill(cache, new PromptRows(x, ids.length, d), null);
+        float[] logits = new float[config.text().vocabSize()];
+        decoder.logits(x, ids.length - 1, logits);
+        long prefillDone = System.nanoTime();
+        int[] generated = decode(cache, logits, ids.length, request.options(), listener);
+        Timings timings = new Timings(0, 0, 0, millis(start, prefillDone), millis(prefillDone, System.nanoTime()));
+        return new GenerationResult(ids.clone(), 0, new int[0], 0, generated, timings);
     }
 
     /**
@@ -323,6 +348,15 @@ public final class LlavaModel {
 
     /** Index of the one image token in {@code promptIds}; none or several is an invalid request. */
     public int imagePosition(int[] promptIds) {
+        int at = imagePositionOrNone(promptIds);
+        if (at < 0) {
+            throw new InvalidRequestException("the prompt holds no image token (id " + config.imageTokenIndex() + ")");
+        }
+        return at;
+    }
+
+    /** Index of the image token in {@code promptIds}, or −1 if there is none; several is an invalid request. */
+    private int imagePositionOrNone(int[] promptIds) {
         int at = -1;
         for (int i = 0; i < promptIds.length; i++) {
             if (promptIds[i] == config.imageTokenIndex()) {
@@ -333,9 +367,6 @@ public final class LlavaModel {
                 at = i;
             }
         }
-        if (at < 0) {
-            throw new InvalidRequestException("the prompt holds no image token (id " + config.imageTokenIndex() + ")");
-        }
         return at;
     }
 
@@ -345,26 +376,44 @@ public final class LlavaModel {
      */
     private int[] decode(KvCache cache, float[] prefillLogits, int promptRows, GenerationOptions options,
                          TokenListener listener) {
-        TokenListener finite = (step, token, logits) -> {
-            FiniteValues.require(logits, logits.length, NonFiniteValuesException.Stage.LOGITS);
-            if (listener != null) {
-                listener.onToken(step, token, logits);
+        TokenListener finite = new TokenListener() {
+            @Override
+            public void onToken(int step, int token, float[] logits) {
+                FiniteValues.require(logits, logits.length, NonFiniteValuesException.Stage.LOGITS);
+                if (listener != null) {
+                    listener.onToken(step, token, logits);
+                }
+            }
+
+            @Override
+            public boolean finished() {
+                return listener != null && listener.finished();
             }
         };
         return scheduler.generate(cache, prefillLogits, promptRows, options, finite);
     }
 
-    /** Everything checked before any compute; returns the image token's index. */
+    /** Everything checked before any compute; returns the image token's index, −1 for a text-only prompt. */
     private int validate(GenerationRequest request) {
+        int[] ids = request.promptIds();
+        int imagePosition = request.pixelValues() == null ? imagePositionOrNone(ids) : imagePosition(ids);
+        if (request.pixelValues() == null && imagePosition >= 0) {
+            throw new InvalidRequestException("the prompt holds the image token at index " + imagePosition
+                    + " but no image was given");
+        }
+        if (ids.length == 0) {
+            throw new InvalidRequestException("the prompt holds no token");
+        }
         int channels = config.vision().numChannels();
         int size = config.vision().imageSize();
-        if (request.pixelValues().length != channels * size * size) {
+        if (request.pixelValues() != null && request.pixelValues().length != channels * size * size) {
             throw new InvalidRequestException("pixel values hold " + request.pixelValues().length
                     + " floats, the vision tower needs [" + channels + ", " + size + ", " + size + "]");
         }
-        FiniteValues.require(request.pixelValues(), request.pixelValues().length, NonFiniteValuesException.Stage.PIXEL_VALUES);
-        int[] ids = request.promptIds();
-        int imagePosition = imagePosition(ids);
+        if (request.pixelValues() != null) {
+            FiniteValues.require(request.pixelValues(), request.pixelValues().length,
+                    NonFiniteValuesException.Stage.PIXEL_VALUES);
+        }
         int vocab = config.text().vocabSize();
         for (int i = 0; i < ids.length; i++) {
             if (i != imagePosition && (ids[i] < 0 || ids[i] >= vocab)) {
@@ -372,10 +421,12 @@ public final class LlavaModel {
                         + " is outside the vocabulary [0, " + vocab + ")");
             }
         }
-        long total = (long) ids.length - 1 + config.vision().numPatches() + request.options().maxNewTokens();
+        int imageRows = imagePosition < 0 ? 0 : config.vision().numPatches();
+        int textRows = imagePosition < 0 ? ids.length : ids.length - 1;
+        long total = (long) textRows + imageRows + request.options().maxNewTokens();
         if (total > config.text().maxPositionEmbeddings()) {
-            throw new InvalidRequestException("prompt (" + (ids.length - 1) + " text tokens + "
-                    + config.vision().numPatches() + " image tokens) + " + request.options().maxNewTokens()
+            throw new InvalidRequestException("prompt (" + textRows + " text tokens + "
+                    + imageRows + " image tokens) + " + request.options().maxNewTokens()
                     + " new tokens = " + total + " exceeds max_position_embeddings "
                     + config.text().maxPositionEmbeddings());
         }

@@ -1,5 +1,8 @@
 package vtc.engine.llava;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Wall-clock milliseconds of one request's stages. Time to first token is everything but
  * {@code decodeMs}.
@@ -15,6 +18,17 @@ public record Timings(double preprocessMs, double visionMs, double pruneMs, doub
 
     public double firstTokenMs() {
         return preprocessMs + visionMs + pruneMs + prefillMs;
+    }
+
+    /** The stages by name in the order they run: preprocess, vision, prune, prefill, decode. */
+    public Map<String, Double> byStage() {
+        Map<String, Double> ms = new LinkedHashMap<>();
+        ms.put("preprocess", preprocessMs);
+        ms.put("vision", visionMs);
+        ms.put("prune", pruneMs);
+        ms.put("prefill", prefillMs);
+        ms.put("decode", decodeMs);
+        return ms;
     }
 
     /** The same timings with the preprocessing that came before the engine. */

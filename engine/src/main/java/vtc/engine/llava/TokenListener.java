@@ -10,4 +10,12 @@ public interface TokenListener {
      * @param logits the raw logits it was chosen from; engine scratch, valid only during the call
      */
     void onToken(int step, int token, float[] logits);
+
+    /**
+     * Asked after each {@link #onToken}: true ends generation there, as an end-of-sequence token
+     * would (a stop string was seen, the caller has what it needs).
+     */
+    default boolean finished() {
+        return false;
+    }
 }

@@ -8,6 +8,7 @@ import vtc.engine.kernels.Parallel;
 import vtc.engine.kernels.Rope;
 import vtc.engine.kernels.VectorOps;
 import vtc.engine.prune.DecoderAttentionObserver;
+import vtc.engine.stop.StopPoints;
 import vtc.engine.tensor.WeightMatrix;
 import vtc.engine.tensor.WeightPrefetch;
 
@@ -98,6 +99,7 @@ public final class LlamaDecoder {
         LayerActivations act = new LayerActivations(config, prompt.rows(), cache.capacity());
         prefetchLayer(fromLayer);
         for (int layer = fromLayer; layer < toLayer; layer++) {
+            StopPoints.check("prefill");
             boolean watched = observer != null && observer.wantsLayer(layer);
             prefetchLayer(layer + 1);
             layer(layer, prompt.x(), prompt.rows(), prompt.positions(), cache, act, watched);

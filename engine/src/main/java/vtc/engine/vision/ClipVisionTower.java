@@ -7,6 +7,7 @@ import vtc.engine.kernels.Norms;
 import vtc.engine.kernels.Parallel;
 import vtc.engine.kernels.VectorOps;
 import vtc.engine.prune.VisionObserver;
+import vtc.engine.stop.StopPoints;
 import vtc.engine.tensor.WeightMatrix;
 import vtc.engine.tensor.WeightPrefetch;
 
@@ -69,6 +70,7 @@ public final class ClipVisionTower {
         }
         EncoderActivations act = new EncoderActivations(config, tokens);
         for (int layer = 0; layer < layersToRun; layer++) {
+            StopPoints.check("vision");
             prefetchLayer(layer + 1);
             encoderLayer(layer, x, act, observer);
             if (hidden != null) {

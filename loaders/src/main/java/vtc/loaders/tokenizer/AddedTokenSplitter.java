@@ -1,6 +1,7 @@
 package vtc.loaders.tokenizer;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -33,12 +34,18 @@ final class AddedTokenSplitter {
                 list.sort(Comparator.comparingInt((AddedToken t) -> t.content().length()).reversed()));
     }
 
+    /** Splits text that is all markup: every added token matches. */
     List<Span> split(String text) {
+        return split(text, new BitSet());
+    }
+
+    /** @param literal characters that are plain text: no added token may cover any of them */
+    List<Span> split(String text, BitSet literal) {
         List<Span> spans = new ArrayList<>();
         int textStart = 0;
         int pos = 0;
         while (pos < text.length()) {
-            AddedToken token = longestMatch(text, pos);
+            AddedToken token = literal.get(pos) ? null : longestMatch(text, pos, literal);
             if (token == null) {
                 pos++;
                 continue;
@@ -71,7 +78,7 @@ final class AddedTokenSplitter {
     }
 
     /** The longest added token at {@code pos}, or null; a single-word token touching a word is no match. */
-    private AddedToken longestMatch(String text, int pos) {
+    private AddedToken longestMatch(String text, int pos, BitSet literal) {
         List<AddedToken> candidates = byFirstChar.get(text.charAt(pos));
         if (candidates == null) {
             return null;
@@ -79,6 +86,10 @@ final class AddedTokenSplitter {
         for (AddedToken token : candidates) {
             if (text.startsWith(token.content(), pos)) {
                 int end = pos + token.content().length();
+                int nextLiteral = literal.nextSetBit(pos);
+                if (nextLiteral >= 0 && nextLiteral < end) {
+                    continue;
+                }
                 boolean touchesWord = (pos > 0 && isWordChar(text.charAt(pos - 1)))
                         || (end < text.length() && isWordChar(text.charAt(end)));
                 return token.singleWord() && touchesWord ? null : token;

@@ -1,5 +1,7 @@
 package vtc.loaders.tokenizer;
 
+import java.util.BitSet;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
@@ -48,12 +50,31 @@ final class BpeTokenizer implements Tokenizer {
 
     @Override
     public int[] encode(String text) {
+        return encode(text, new BitSet());
+    }
+
+    @Override
+    public int[] encode(List<Segment> segments, int maxTokens) {
+        StringBuilder text = new StringBuilder();
+        BitSet literal = new BitSet();
+        for (Segment segment : segments) {
+            if (segment.literal()) {
+                literal.set(text.length(), text.length() + segment.text().length());
+            }
+            text.append(segment.text());
+        }
+        requireRoom(text.toString(), maxTokens);
+        return encode(text.toString(), literal);
+    }
+
+    /** @param literal the characters where no added token may match */
+    private int[] encode(String text, BitSet literal) {
         checkWellFormed(text);
         IntStream.Builder ids = IntStream.builder();
         if (addBos) {
             ids.add(bosId);
         }
-        for (AddedTokenSplitter.Span span : splitter.split(text)) {
+        for (AddedTokenSplitter.Span span : splitter.split(text, literal)) {
             if (span.isToken()) {
                 ids.add(span.tokenId());
             } else {
@@ -81,13 +102,18 @@ final class BpeTokenizer implements Tokenizer {
 
     @Override
     public int[] encode(String text, int maxTokens) {
+        requireRoom(text, maxTokens);
+        return encode(text);
+    }
+
+    /** Refuses a text that certainly yields more than {@code maxTokens} ids, before tokenizing it. */
+    private void requireRoom(String text, int maxTokens) {
         long atLeast = minimumTokens(text);
         if (atLeast > maxTokens) {
             throw new InvalidRequestException("the prompt text has " + text.length() + " characters, at least "
                     + atLeast + " tokens, more than the " + Math.max(maxTokens, 0)
                     + " the model's context leaves for it; refused before tokenizing");
         }
-        return encode(text);
     }
 
     /**

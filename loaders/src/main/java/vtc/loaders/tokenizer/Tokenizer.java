@@ -1,5 +1,6 @@
 package vtc.loaders.tokenizer;
 
+import java.util.List;
 import java.util.OptionalInt;
 
 /**
@@ -12,6 +13,21 @@ public interface Tokenizer {
 
     /** The ids of {@code text}, with BOS (and EOS) added when the model's settings say so. */
     int[] encode(String text);
+
+    /**
+     * A stretch of input text: template markup, whose added tokens ({@code <image>}, {@code </s>})
+     * are control tokens, or literal text (what a user typed), in which they are plain characters.
+     */
+    record Segment(String text, boolean literal) {
+    }
+
+    /**
+     * The ids of the segments' concatenation, with added tokens matched only inside markup
+     * segments. Segment boundaries do not cut the text otherwise, so when the literal segments
+     * hold no added token the ids equal {@code encode} of the concatenation. Refused before
+     * tokenizing as {@link #encode(String, int)} when certainly longer than {@code maxTokens}.
+     */
+    int[] encode(List<Segment> segments, int maxTokens);
 
     /**
      * Like {@link #encode(String)}, but a text that certainly yields more than {@code maxTokens}
