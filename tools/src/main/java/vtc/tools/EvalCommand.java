@@ -106,7 +106,7 @@ final class EvalCommand implements Command {
         }
         Path modelDir = ModelArguments.modelDir(line);
         String modelId = QuestionAnswerer.modelId(modelDir);
-        long prefixCacheBytes = line.integer("prefix-cache", DEFAULT_PREFIX_CACHE_MB, 0) * (1L << 20);
+        long prefixCacheBytes = ModelArguments.prefixCacheBytes(line, DEFAULT_PREFIX_CACHE_MB);
         List<Answer> answers;
         long prefixHits;
         try (Llava llava = Llava.load(modelDir, ModelArguments.threads(line), ModelArguments.weightOptions(line),

@@ -64,10 +64,27 @@ final class ModelArguments {
         return load(dir, threads, WeightOptions.DEFAULT, terminal);
     }
 
+    /**
+     * {@code --prefix-cache MB} in bytes: how much memory keeps each image's prompt up to its image
+     * tokens for the next question about it (0 = off).
+     */
+    static long prefixCacheBytes(CommandLine line, int defaultMb) {
+        return line.integer("prefix-cache", defaultMb, 0) * (1L << 20);
+    }
+
+    /** {@link #load(CommandLine, Terminal)} with a prefix cache of {@code prefixCacheBytes} (0 = off). */
+    static Llava load(CommandLine line, Terminal terminal, long prefixCacheBytes) {
+        return load(modelDir(line), threads(line), weightOptions(line), prefixCacheBytes, terminal);
+    }
+
     static Llava load(Path dir, int threads, WeightOptions weights, Terminal terminal) {
+        return load(dir, threads, weights, 0, terminal);
+    }
+
+    static Llava load(Path dir, int threads, WeightOptions weights, long prefixCacheBytes, Terminal terminal) {
         terminal.progress("loading " + dir + " …");
         long start = System.nanoTime();
-        Llava llava = Llava.load(dir, threads, weights);
+        Llava llava = Llava.load(dir, threads, weights, prefixCacheBytes);
         terminal.progress(String.format("loaded in %.1f s (%d threads)", (System.nanoTime() - start) / 1e9, threads));
         return llava;
     }

@@ -13,6 +13,9 @@ import vtc.server.ServerSettings;
 /** {@code vtc serve}: the OpenAI-compatible chat completions API over one loaded model. */
 final class ServeCommand implements Command {
 
+    /** The server keeps follow-up questions about an image cheap by default. */
+    static final int DEFAULT_PREFIX_CACHE_MB = 1024;
+
     @Override
     public String name() {
         return "serve";
@@ -42,6 +45,9 @@ final class ServeCommand implements Command {
                   --queue N              requests waiting for a turn; beyond it 503 (default 64)
                   --max-body-mb N        larger request bodies get 413 (default 20)
                   --timeout S            stop a request after S seconds (default: no limit)
+                  --prefix-cache MB      keep each image's prompt up to its image tokens, so a follow-up
+                                         question about the same image skips the ViT and the image's
+                                         prompt pass (not for FastV); default 1024, 0 = off
                   --threads N            kernel threads (default: all cores)
                 """;
     }
@@ -49,7 +55,7 @@ final class ServeCommand implements Command {
     @Override
     public Set<String> valuedOptions() {
         Set<String> names = new HashSet<>(Set.of("host", "port", "api-key", "model-id", "template", "parallel",
-                "queue", "max-body-mb", "timeout"));
+                "queue", "max-body-mb", "timeout", "prefix-cache"));
         names.addAll(ModelArguments.OPTIONS);
         names.addAll(PruningArguments.OPTIONS);
         return names;
@@ -87,7 +93,7 @@ final class ServeCommand implements Command {
                 line.integer("port", 8080, 0), modelId, line.value("api-key"), pruning,
                 GenerateCommand.template(line), line.integer("parallel", 2, 1), line.integer("queue", 64, 0),
                 (long) line.integer("max-body-mb", 20, 1) << 20, timeout == 0 ? null : Duration.ofSeconds(timeout));
-        Llava llava = ModelArguments.load(line, terminal);
+        Llava llava = ModelArguments.load(line, terminal, ModelArguments.prefixCacheBytes(line, DEFAULT_PREFIX_CACHE_MB));
         ChatServer server = ChatServer.start(llava, settings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
