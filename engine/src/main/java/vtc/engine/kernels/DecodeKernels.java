@@ -1,22 +1,28 @@
 package vtc.engine.kernels;
 
+import static vtc.engine.kernels.WeightVectors.BYTES;
+import static vtc.engine.kernels.WeightVectors.F16_KEEP;
+import static vtc.engine.kernels.WeightVectors.F16_MAGNITUDE;
+import static vtc.engine.kernels.WeightVectors.F16_REBIAS;
+import static vtc.engine.kernels.WeightVectors.F16_SHIFT;
+import static vtc.engine.kernels.WeightVectors.F32_LE;
 import static vtc.engine.kernels.WeightVectors.FLOATS;
+import static vtc.engine.kernels.WeightVectors.HALVES;
 import static vtc.engine.kernels.WeightVectors.INTS;
 import static vtc.engine.kernels.WeightVectors.LANES;
-import static vtc.engine.kernels.WeightVectors.bf16;
-import static vtc.engine.kernels.WeightVectors.f16Finite;
-import static vtc.engine.kernels.WeightVectors.f16Magnitudes;
-import static vtc.engine.kernels.WeightVectors.f32;
-import static vtc.engine.kernels.WeightVectors.halves;
-import static vtc.engine.kernels.WeightVectors.q8;
-import static vtc.engine.kernels.WeightVectors.scale;
+import static vtc.engine.kernels.WeightVectors.LE;
+import static jdk.incubator.vector.VectorOperators.B2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.S2I;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import vtc.engine.tensor.Q8Quantizer;
 import vtc.engine.tensor.WeightMatrix;
@@ -31,14 +37,26 @@ import vtc.engine.tensor.WeightMatrix;
  * the reductions, would push these methods past the JIT's inlining budget, and vectors that are
  * not inlined are boxed.
  *
- * <p>The F16 kernel widens with {@link WeightVectors#f16Finite} and returns the largest magnitude
- * seen, so the caller can redo the rows if it met an infinity or NaN; for matrices a scan at load
- * proved finite, {@code dotF16Finite} skips that check (two fewer operations per vector). The
- * others return 0.
+ * <p>Each weight vector is loaded and widened right in the loop body, with Vector API calls only,
+ * not through small helpers of ours ("widen these F16 bits"). The JDK marks its Vector API
+ * methods to be inlined always (late, if the method is already large); a helper of ours is
+ * inlined only if the JIT's heuristics agree, and those depend on what ran first. After a kernel
+ * had been called many times on rows shorter than one vector (its loop never ran, as with tiny
+ * test models) and then trapped on longer rows, C2 recompiled the F16 kernel, ran out of its
+ * node budget before the last helper ("NodeCountInliningCutoff"; other profiles gave "low call
+ * site frequency"), and called it out of line: its vectors were boxed on every call from then
+ * on, about 18 KB per call, and nothing in that code ever traps to get it recompiled. Written
+ * inline, the kernels keep their vectors in registers whatever compiled first. What each
+ * widening computes, and its constants, are explained in {@link WeightVectors}.
  *
- * <p>Callers reach the kernels through {@link #run}, which calls them via method handles read
- * from an array. The JIT cannot see through such a call, so it compiles each kernel as a method
- * of its own. Inlined together into one caller (a model may store layers in several
+ * <p>The F16 kernel widens every value as if finite (three operations: shift, mask, rebias) and
+ * returns the largest magnitude seen, so the caller can redo the rows if it met an infinity or
+ * NaN; for matrices a scan at load proved finite, {@code dotF16Finite} skips that check (two
+ * fewer operations per vector). The others return 0.
+ *
+ * <p>Callers reach the kernels through {@link #run}, which calls them via the method handle chosen
+ * by dtype. Once more than one dtype has run, the JIT cannot see through that call (the handle is
+ * no longer a constant), so it compiles each kernel as a method of its own. Inlined together into one caller (a model may store layers in several
  * dtypes), they would exceed the JIT's per-method node budget, the last ones would stay out of line, and
  * every vector passed to them would be boxed on the heap.
  */
@@ -97,10 +115,10 @@ final class DecodeKernels {
         for (int c = 0; c < kv; c += LANES) {
             long b = 4L * c;
             FloatVector xv = FloatVector.fromArray(FLOATS, x, xo + c);
-            a0 = f32(w, w0 + b).fma(xv, a0);
-            a1 = f32(w, w1 + b).fma(xv, a1);
-            a2 = f32(w, w2 + b).fma(xv, a2);
-            a3 = f32(w, w3 + b).fma(xv, a3);
+            a0 = FloatVector.fromMemorySegment(FLOATS, w, w0 + b, LE).fma(xv, a0);
+            a1 = FloatVector.fromMemorySegment(FLOATS, w, w1 + b, LE).fma(xv, a1);
+            a2 = FloatVector.fromMemorySegment(FLOATS, w, w2 + b, LE).fma(xv, a2);
+            a3 = FloatVector.fromMemorySegment(FLOATS, w, w3 + b, LE).fma(xv, a3);
         }
         a0.intoArray(tile, 0);
         a1.intoArray(tile, LANES);
@@ -115,10 +133,15 @@ final class DecodeKernels {
         for (int c = 0; c < kv; c += LANES) {
             long b = 2L * c;
             FloatVector xv = FloatVector.fromArray(FLOATS, x, xo + c);
-            a0 = bf16(w, w0 + b).fma(xv, a0);
-            a1 = bf16(w, w1 + b).fma(xv, a1);
-            a2 = bf16(w, w2 + b).fma(xv, a2);
-            a3 = bf16(w, w3 + b).fma(xv, a3);
+            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(HALVES, w, w0 + b, LE).convertShape(S2I, INTS, 0);
+            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(HALVES, w, w1 + b, LE).convertShape(S2I, INTS, 0);
+            IntVector h2 = (IntVector) ShortVector.fromMemorySegment(HALVES, w, w2 + b, LE).convertShape(S2I, INTS, 0);
+            IntVector h3 = (IntVector) ShortVector.fromMemorySegment(HALVES, w, w3 + b, LE).convertShape(S2I, INTS, 0);
+            // BF16 bits are the high half of a float32
+            a0 = h0.lanewise(LSHL, 16).reinterpretAsFloats().fma(xv, a0);
+            a1 = h1.lanewise(LSHL, 16).reinterpretAsFloats().fma(xv, a1);
+            a2 = h2.lanewise(LSHL, 16).reinterpretAsFloats().fma(xv, a2);
+            a3 = h3.lanewise(LSHL, 16).reinterpretAsFloats().fma(xv, a3);
         }
         a0.intoArray(tile, 0);
         a1.intoArray(tile, LANES);
@@ -135,13 +158,17 @@ final class DecodeKernels {
         for (int c = 0; c < kv; c += LANES) {
             long b = 2L * c;
             FloatVector xv = FloatVector.fromArray(FLOATS, x, xo + c);
-            IntVector h0 = halves(w, w0 + b), h1 = halves(w, w1 + b);
-            IntVector h2 = halves(w, w2 + b), h3 = halves(w, w3 + b);
-            a0 = f16Finite(h0).fma(xv, a0);
-            a1 = f16Finite(h1).fma(xv, a1);
-            a2 = f16Finite(h2).fma(xv, a2);
-            a3 = f16Finite(h3).fma(xv, a3);
-            top = top.max(f16Magnitudes(h0)).max(f16Magnitudes(h1)).max(f16Magnitudes(h2)).max(f16Magnitudes(h3));
+            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(HALVES, w, w0 + b, LE).convertShape(S2I, INTS, 0);
+            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(HALVES, w, w1 + b, LE).convertShape(S2I, INTS, 0);
+            IntVector h2 = (IntVector) ShortVector.fromMemorySegment(HALVES, w, w2 + b, LE).convertShape(S2I, INTS, 0);
+            IntVector h3 = (IntVector) ShortVector.fromMemorySegment(HALVES, w, w3 + b, LE).convertShape(S2I, INTS, 0);
+            // F16 widened as if finite (WeightVectors.F16_SHIFT); the magnitudes flag what was not
+            a0 = h0.lanewise(LSHL, F16_SHIFT).and(F16_KEEP).reinterpretAsFloats().mul(F16_REBIAS).fma(xv, a0);
+            a1 = h1.lanewise(LSHL, F16_SHIFT).and(F16_KEEP).reinterpretAsFloats().mul(F16_REBIAS).fma(xv, a1);
+            a2 = h2.lanewise(LSHL, F16_SHIFT).and(F16_KEEP).reinterpretAsFloats().mul(F16_REBIAS).fma(xv, a2);
+            a3 = h3.lanewise(LSHL, F16_SHIFT).and(F16_KEEP).reinterpretAsFloats().mul(F16_REBIAS).fma(xv, a3);
+            top = top.max(h0.and(F16_MAGNITUDE)).max(h1.and(F16_MAGNITUDE))
+                    .max(h2.and(F16_MAGNITUDE)).max(h3.and(F16_MAGNITUDE));
         }
         a0.intoArray(tile, 0);
         a1.intoArray(tile, LANES);
@@ -157,10 +184,14 @@ final class DecodeKernels {
         for (int c = 0; c < kv; c += LANES) {
             long b = 2L * c;
             FloatVector xv = FloatVector.fromArray(FLOATS, x, xo + c);
-            a0 = f16Finite(halves(w, w0 + b)).fma(xv, a0);
-            a1 = f16Finite(halves(w, w1 + b)).fma(xv, a1);
-            a2 = f16Finite(halves(w, w2 + b)).fma(xv, a2);
-            a3 = f16Finite(halves(w, w3 + b)).fma(xv, a3);
+            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(HALVES, w, w0 + b, LE).convertShape(S2I, INTS, 0);
+            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(HALVES, w, w1 + b, LE).convertShape(S2I, INTS, 0);
+            IntVector h2 = (IntVector) ShortVector.fromMemorySegment(HALVES, w, w2 + b, LE).convertShape(S2I, INTS, 0);
+            IntVector h3 = (IntVector) ShortVector.fromMemorySegment(HALVES, w, w3 + b, LE).convertShape(S2I, INTS, 0);
+            a0 = h0.lanewise(LSHL, F16_SHIFT).and(F16_KEEP).reinterpretAsFloats().mul(F16_REBIAS).fma(xv, a0);
+            a1 = h1.lanewise(LSHL, F16_SHIFT).and(F16_KEEP).reinterpretAsFloats().mul(F16_REBIAS).fma(xv, a1);
+            a2 = h2.lanewise(LSHL, F16_SHIFT).and(F16_KEEP).reinterpretAsFloats().mul(F16_REBIAS).fma(xv, a2);
+            a3 = h3.lanewise(LSHL, F16_SHIFT).and(F16_KEEP).reinterpretAsFloats().mul(F16_REBIAS).fma(xv, a3);
         }
         a0.intoArray(tile, 0);
         a1.intoArray(tile, LANES);
@@ -183,16 +214,20 @@ final class DecodeKernels {
             FloatVector b0 = FloatVector.zero(FLOATS), b1 = b0, b2 = b0, b3 = b0;
             for (int v = c; v < c + Q8Quantizer.BLOCK; v += LANES) {
                 FloatVector xv = FloatVector.fromArray(FLOATS, x, xo + v);
-                b0 = q8(w, w0 + v).fma(xv, b0);
-                b1 = q8(w, w1 + v).fma(xv, b1);
-                b2 = q8(w, w2 + v).fma(xv, b2);
-                b3 = q8(w, w3 + v).fma(xv, b3);
+                b0 = ((FloatVector) ByteVector.fromMemorySegment(BYTES, w, w0 + v, LE).convertShape(B2F, FLOATS, 0))
+                        .fma(xv, b0);
+                b1 = ((FloatVector) ByteVector.fromMemorySegment(BYTES, w, w1 + v, LE).convertShape(B2F, FLOATS, 0))
+                        .fma(xv, b1);
+                b2 = ((FloatVector) ByteVector.fromMemorySegment(BYTES, w, w2 + v, LE).convertShape(B2F, FLOATS, 0))
+                        .fma(xv, b2);
+                b3 = ((FloatVector) ByteVector.fromMemorySegment(BYTES, w, w3 + v, LE).convertShape(B2F, FLOATS, 0))
+                        .fma(xv, b3);
             }
             long block = (long) c / Q8Quantizer.BLOCK * Float.BYTES;
-            a0 = b0.fma(scale(w, s0 + block), a0);
-            a1 = b1.fma(scale(w, s1 + block), a1);
-            a2 = b2.fma(scale(w, s2 + block), a2);
-            a3 = b3.fma(scale(w, s3 + block), a3);
+            a0 = b0.fma(FloatVector.broadcast(FLOATS, w.get(F32_LE, s0 + block)), a0);
+            a1 = b1.fma(FloatVector.broadcast(FLOATS, w.get(F32_LE, s1 + block)), a1);
+            a2 = b2.fma(FloatVector.broadcast(FLOATS, w.get(F32_LE, s2 + block)), a2);
+            a3 = b3.fma(FloatVector.broadcast(FLOATS, w.get(F32_LE, s3 + block)), a3);
         }
         a0.intoArray(tile, 0);
         a1.intoArray(tile, LANES);

@@ -7,7 +7,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -26,66 +25,35 @@ final class WeightVectors {
     static final int LANES = FLOATS.length();
     static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
     /** As many 16-bit lanes as there are float lanes. */
-    private static final VectorSpecies<Short> HALVES =
+    static final VectorSpecies<Short> HALVES =
             VectorSpecies.of(short.class, VectorShape.forBitSize(LANES * Short.SIZE));
     /** As many 8-bit lanes as there are float lanes. */
-    private static final VectorSpecies<Byte> BYTES =
+    static final VectorSpecies<Byte> BYTES =
             VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * Byte.SIZE));
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfShort U16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
 
+    /*
+     * F16 widened in registers, for every value whose exponent is not all ones, in three
+     * operations on the 16 bits sign-extended to an int lane h:
+     *   ((h << F16_SHIFT) & F16_KEEP) as float32, times F16_REBIAS.
+     * The shift puts exponent and mantissa at their float32 places, the mask keeps them and the
+     * sign (which sign extension left in bit 31), and the product rebiases the exponent by
+     * 2^(127−15); an F16 subnormal reads as a float32 subnormal there, and the product makes it
+     * the right normal. Infinity and NaN come out finite, so the decode kernels also take
+     * (h & F16_MAGNITUDE) and redo a row exactly if that reached F16_INF. The kernels write this
+     * out in their loop bodies (see DecodeKernels for why no helper method does it).
+     */
+    static final int F16_SHIFT = 13;
+    static final int F16_KEEP = 0x8FFFE000;
+    static final float F16_REBIAS = 0x1p112f;
+    /** The F16 bits without the sign. */
+    static final int F16_MAGNITUDE = 0x7FFF;
     /** Smallest F16 magnitude with an all-ones exponent (infinity; above it NaN). */
     static final int F16_INF = 0x7C00;
-    /**
-     * 2^(127−15): rebiases the exponent. The shifted bits of an F16 subnormal read as a float32
-     * subnormal, and this product turns them into the right float32 normal.
-     */
-    private static final float F16_REBIAS = 0x1p112f;
 
     private WeightVectors() {
-    }
-
-    /** {@code LANES} F32 weights. */
-    static FloatVector f32(MemorySegment data, long byteOffset) {
-        return FloatVector.fromMemorySegment(FLOATS, data, byteOffset, LE);
-    }
-
-    /** {@code LANES} BF16 weights widened: the stored bits are the high half of a float32. */
-    static FloatVector bf16(MemorySegment data, long byteOffset) {
-        return halves(data, byteOffset).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-    }
-
-    /**
-     * F16 values (as from {@link #halves}) whose exponent is not all ones, widened in three
-     * operations: the sign stays in bit 31, exponent and mantissa move to float32 position and
-     * the product rebiases the exponent (subnormals included). Infinity and NaN come out finite,
-     * so callers check {@link #f16Magnitudes} against {@link #F16_INF} and handle those apart.
-     */
-    static FloatVector f16Finite(IntVector halves) {
-        return halves.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(F16_REBIAS);
-    }
-
-    /** The F16 bits without the sign: at least {@link #F16_INF} for infinity and NaN. */
-    static IntVector f16Magnitudes(IntVector halves) {
-        return halves.and(0x7FFF);
-    }
-
-    /** {@code LANES} 16-bit values sign-extended to int lanes (callers mask or shift the sign away). */
-    static IntVector halves(MemorySegment data, long byteOffset) {
-        return (IntVector) ShortVector.fromMemorySegment(HALVES, data, byteOffset, LE)
-                .convertShape(VectorOperators.S2I, INTS, 0);
-    }
-
-    /** {@code LANES} Q8_0 values widened (exactly) to float32, before their block's scale. */
-    static FloatVector q8(MemorySegment data, long byteOffset) {
-        return (FloatVector) ByteVector.fromMemorySegment(BYTES, data, byteOffset, LE)
-                .convertShape(VectorOperators.B2F, FLOATS, 0);
-    }
-
-    /** One Q8_0 block scale broadcast to every lane. */
-    static FloatVector scale(MemorySegment data, long byteOffset) {
-        return FloatVector.broadcast(FLOATS, data.get(F32_LE, byteOffset));
     }
 
     /** Weight (row, col) widened to float32 (tails shorter than a vector). */
@@ -103,7 +71,8 @@ final class WeightVectors {
     /**
      * Widens {@code count} weights of row {@code row} from column {@code col} into
      * {@code dst[dstOff ..]}. One loop per dtype, so each loop body is a straight run of vector
-     * instructions.
+     * instructions, written with Vector API calls only (no helper returning a vector: see
+     * DecodeKernels on why such a helper can end up boxing).
      */
     static void widen(WeightMatrix w, int row, int col, int count, float[] dst, int dstOff) {
         MemorySegment data = w.data();
@@ -123,9 +92,10 @@ final class WeightVectors {
         int i = 0;
         if (col % Q8Quantizer.BLOCK == 0 && Q8Quantizer.BLOCK % LANES == 0) {
             for (; i + Q8Quantizer.BLOCK <= count; i += Q8Quantizer.BLOCK) {
-                FloatVector scale = scale(data, w.scaleOffset(row, col + i));
+                float scale = data.get(F32_LE, w.scaleOffset(row, col + i));
                 for (int v = i; v < i + Q8Quantizer.BLOCK; v += LANES) {
-                    q8(data, values + v).mul(scale).intoArray(dst, dstOff + v);
+                    ((FloatVector) ByteVector.fromMemorySegment(BYTES, data, values + v, LE)
+                            .convertShape(VectorOperators.B2F, FLOATS, 0)).mul(scale).intoArray(dst, dstOff + v);
                 }
             }
         }
@@ -147,7 +117,9 @@ final class WeightVectors {
     private static void widenBf16(MemorySegment data, long byteOffset, int count, float[] dst, int dstOff) {
         int i = 0;
         for (; i <= count - LANES; i += LANES) {
-            bf16(data, byteOffset + 2L * i).intoArray(dst, dstOff + i);
+            ((IntVector) ShortVector.fromMemorySegment(HALVES, data, byteOffset + 2L * i, LE)
+                    .convertShape(VectorOperators.S2I, INTS, 0))
+                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, dstOff + i);
         }
         for (; i < count; i++) {
             dst[dstOff + i] = Float.intBitsToFloat((data.get(U16_LE, byteOffset + 2L * i) & 0xFFFF) << 16);

@@ -65,7 +65,7 @@ class KernelAllocationTest {
                 Attention.attendRow(a, 0, b, 0, 16, c, 0, 16, 4, 16, 0.25f, a, 32, a, 48));
     }
 
-    private static void eventuallyAllocationFree(String what, Runnable call) throws InterruptedException {
+    static void eventuallyAllocationFree(String what, Runnable call) throws InterruptedException {
         long last = -1;
         for (int round = 0; round < ROUNDS; round++) {
             for (int i = 0; i < 2000; i++) {

@@ -7,11 +7,12 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import vtc.engine.tensor.DType;
 import vtc.engine.tensor.WeightMatrix;
 
-/** The in-register widening of 16-bit weights, checked exhaustively against the JDK's scalar conversions. */
+/** The widening of 16-bit weights, in bulk and in the decode kernels' registers, checked exhaustively against the JDK's scalar conversions. */
 class WeightVectorsTest {
 
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -34,31 +35,72 @@ class WeightVectorsTest {
     }
 
     @Test
-    void everyFiniteF16PatternWidensExactlyInRegistersAndSpecialsAreFlagged() {
-        // The decode kernels widen with f16Finite and flag infinity/NaN by magnitude; together the
-        // two must be exact for every pattern: finite ones widened bit for bit, and a pattern
-        // flagged exactly when its exponent is all ones.
-        MemorySegment data = Arena.ofAuto().allocate(2 * 65536, 2);
+    void everyFiniteF16PatternWidensExactlyInTheDecodeKernels() throws InterruptedException {
+        // The decode kernels widen F16 in registers as if finite. Every finite pattern is put in a
+        // matrix of rows of 64 (whole vectors, so no scalar tail) and read back one column at a
+        // time with a one-hot activation: each output is 0 + ... + 1·w + ... + 0, so it equals the
+        // widened weight bit for bit (a −0 weight gives +0, the same as the scalar sum below).
+        // Both kernels are run: the checked one (matrix not scanned) and the one for scanned matrices.
+        int k = 64;
+        short[] finite = new short[65536 - 2 * 1024];
+        int count = 0;
         for (int bits = 0; bits < 65536; bits++) {
-            data.set(U16, 2L * bits, (short) bits);
+            if ((bits & 0x7C00) != 0x7C00) {
+                finite[count++] = (short) bits;
+            }
         }
-        int lanes = WeightVectors.LANES;
-        float[] widened = new float[lanes];
-        int[] magnitudes = new int[lanes];
-        for (int first = 0; first < 65536; first += lanes) {
-            var halves = WeightVectors.halves(data, 2L * first);
-            WeightVectors.f16Finite(halves).intoArray(widened, 0);
-            WeightVectors.f16Magnitudes(halves).intoArray(magnitudes, 0);
-            for (int l = 0; l < lanes; l++) {
-                int bits = first + l;
-                boolean special = (bits & 0x7C00) == 0x7C00;
-                assertEquals(special, magnitudes[l] >= WeightVectors.F16_INF,
-                        "pattern 0x" + Integer.toHexString(bits) + " flagged wrongly");
-                if (!special) {
-                    assertSame(Float.float16ToFloat((short) bits), widened[l], bits);
+        WeightMatrix unchecked = f16Matrix(finite, count / k, k);
+        WeightMatrix scanned = unchecked.scannedForFinite();
+        assertTrue(scanned.finite());
+        try (Parallel one = new Parallel(1)) {
+            for (WeightMatrix w : new WeightMatrix[] {unchecked, scanned}) {
+                float[] out = new float[w.rows()];
+                for (int c = 0; c < k; c++) {
+                    float[] x = new float[k];
+                    x[c] = 1f;
+                    MatMul.matmul(one, x, 0, 1, w, null, out, 0);
+                    for (int j = 0; j < w.rows(); j++) {
+                        int bits = finite[j * k + c] & 0xFFFF;
+                        assertSame(0f + Float.float16ToFloat((short) bits), out[j], bits);
+                    }
                 }
             }
         }
+    }
+
+    @Test
+    void everyF16InfinityAndNanIsFlaggedByTheDecodeKernel() throws InterruptedException {
+        // Each row holds one infinity or NaN among zeros. Widened as if finite it would come out
+        // a finite number, so the row's sum is right only if the kernel flagged the row and it
+        // was redone exactly: ±inf, or NaN.
+        int k = 64;
+        short[] rows = new short[2048 * k];
+        int row = 0;
+        for (int bits = 0; bits < 65536; bits++) {
+            if ((bits & 0x7C00) == 0x7C00) {
+                rows[row * k + row % k] = (short) bits;
+                row++;
+            }
+        }
+        WeightMatrix w = f16Matrix(rows, row, k);
+        float[] x = new float[k];
+        Arrays.fill(x, 1f);
+        float[] out = new float[row];
+        try (Parallel one = new Parallel(1)) {
+            MatMul.matmul(one, x, 0, 1, w, null, out, 0);
+        }
+        for (int j = 0; j < row; j++) {
+            int bits = rows[j * k + j % k] & 0xFFFF;
+            assertSame(Float.float16ToFloat((short) bits), out[j], bits);
+        }
+    }
+
+    private static WeightMatrix f16Matrix(short[] bits, int rows, int cols) {
+        MemorySegment data = Arena.ofAuto().allocate(2L * rows * cols, 2);
+        for (int i = 0; i < rows * cols; i++) {
+            data.set(U16, 2L * i, bits[i]);
+        }
+        return new WeightMatrix("f16", data, DType.F16, rows, cols);
     }
 
     /** All 65536 patterns in one segment, starting at an odd address (unaligned vector loads). */
