@@ -1,5 +1,6 @@
 package vtc.tools;
 
+import vtc.pruning.PruningMethod;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,13 +85,13 @@ final class BenchCommand implements Command {
         int warmUps = line.integer("warmup", 1, 0);
         String format = outputFormat(line);
         GenerationOptions options = new GenerationOptions(line.integer("max-new-tokens", 32, 1), 0, 1, 0, false);
-        PruningArguments.Method method = PruningArguments.method(line, "vtc-cls");
+        PruningMethod method = PruningArguments.method(line, "vtc-cls");
         List<String> labels = new ArrayList<>();
         List<TokenSelector> selectors = new ArrayList<>();
         if (method.takes("keep") && line.value("top") == null) {
             for (String keep : line.value("keep", "576,256,128,64").split(",")) {
                 selectors.add(PruningArguments.selector(line, "vtc-cls", keep.strip()));
-                labels.add(method.cliName + " U=" + keep.strip());
+                labels.add(method.methodName() + " U=" + keep.strip());
             }
         } else {
             TokenSelector selector = PruningArguments.selector(line, "vtc-cls");

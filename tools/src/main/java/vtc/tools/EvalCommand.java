@@ -136,7 +136,7 @@ final class EvalCommand implements Command {
             JsonObject report = new JsonObject();
             report.addProperty("model_id", modelId);
             report.addProperty("setting", setting.label());
-            report.addProperty("method", PruningArguments.method(line, "vtc-cls").cliName);
+            report.addProperty("method", PruningArguments.method(line, "vtc-cls").methodName());
             report.addProperty("keep", line.value("keep"));
             scores.toJson().entrySet().forEach(e -> report.add(e.getKey(), e.getValue()));
             report.addProperty("prefix_cache_hits", prefixHits);

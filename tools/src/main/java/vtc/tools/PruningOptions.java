@@ -1,6 +1,8 @@
 package vtc.tools;
 
 import vtc.engine.prune.TokenSelector;
+import vtc.pruning.PruningMethod;
+import vtc.pruning.PruningParameterException;
 
 /**
  * The {@code vtc} pruning options for other command lines that take the same ones (the Spark
@@ -20,8 +22,7 @@ public final class PruningOptions {
      */
     public static TokenSelector selector(String method, String layers, String keep, String top, String stride, long seed) {
         try {
-            return PruningArguments.Method.named(method)
-                    .selector(new PruningArguments.Values(layers, keep, top, stride, seed));
+            return PruningArguments.selector(method, layers, keep, top, stride, seed);
         } catch (UsageException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -30,9 +31,9 @@ public final class PruningOptions {
     /** Whether {@code method} takes {@code --keep} (a sweep over budgets runs it once per budget). */
     public static boolean takesKeep(String method) {
         try {
-            return PruningArguments.Method.named(method).takes("keep");
-        } catch (UsageException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+            return PruningMethod.named(method).takes("keep");
+        } catch (PruningParameterException e) {
+            throw new IllegalArgumentException("--" + e.getMessage(), e);
         }
     }
 }

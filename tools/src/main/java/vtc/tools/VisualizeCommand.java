@@ -6,7 +6,7 @@ import java.util.Set;
 import vtc.api.Llava;
 import vtc.loaders.image.PreprocessMode;
 import vtc.engine.prune.TokenSelector;
-import vtc.tools.PruningArguments.Method;
+import vtc.pruning.PruningMethod;
 
 /** {@code vtc visualize}: the kept patches and the [CLS] heat map of one image (the paper's Figure 4). */
 final class VisualizeCommand implements Command {
@@ -63,9 +63,9 @@ final class VisualizeCommand implements Command {
         line.positionals(0, "no positional arguments");
         Path image = InputArguments.image(line.required("image"), name());
         var method = PruningArguments.method(line, "vtc-cls");
-        if (!Set.of(Method.VTC_CLS, Method.PRUMERGE, Method.PRUMERGE_PLUS).contains(method)) {
+        if (!Set.of(PruningMethod.VTC_CLS, PruningMethod.PRUMERGE, PruningMethod.PRUMERGE_PLUS).contains(method)) {
             throw new UsageException("--method: the picture shows methods that score patches by [CLS] attention "
-                    + "(vtc-cls, prumerge, prumerge+), not " + method.cliName);
+                    + "(vtc-cls, prumerge, prumerge+), not " + method.methodName());
         }
         TokenSelector selector = PruningArguments.selector(line, "vtc-cls");
         Path out = Path.of(line.value("out", "kept-patches.png"));

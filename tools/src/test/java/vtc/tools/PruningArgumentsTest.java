@@ -71,7 +71,7 @@ class PruningArgumentsTest {
         assertUsage("--keep: none does not take it", "--method", "none", "--keep", "64");
         assertUsage("--keep: prumerge does not take it", "--method", "prumerge", "--keep", "64");
         assertUsage("--top: vtc-cls does not take it", "--top", "3");
-        assertUsage("--stride: prumerge+ takes --top T and --stride S together", "--method", "prumerge+", "--top", "3");
+        assertUsage("--stride: prumerge+ takes top and stride together", "--method", "prumerge+", "--top", "3");
         assertUsage("--keep: prumerge+ takes either", "--method", "prumerge+", "--keep", "64", "--top", "3",
                 "--stride", "2");
     }

@@ -93,13 +93,37 @@ public final class ImageFiles {
                 reader.dispose();
             }
         } catch (IOException e) {
-            throw new ImageFileException(file, "cannot decode the image: " + e.getMessage(), e);
+            throw decodingFailed(file, e);
         } catch (ImageFileException e) {
             throw e;
         } catch (RuntimeException e) {
             // The JDK decoders signal some malformed streams with unchecked exceptions from deep inside.
             throw new ImageFileException(file, "corrupt image data: " + e, e);
+        } catch (OutOfMemoryError e) {
+            throw decodingFailed(file, e);
         }
+    }
+
+    /**
+     * The error for a decoder that gave up. ImageIO wraps what went wrong inside it in an exception
+     * whose own message is only "Caught exception during read: ", so the cause is read too; a heap
+     * that ran out is said as such, with what to do.
+     */
+    static ImageFileException decodingFailed(Path file, Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return new ImageFileException(file, "the Java heap ran out while decoding the image; give the JVM"
+                        + " more (-Xmx, e.g. VTC_JAVA_OPTS=-Xmx4g) or pass a smaller image", failure);
+            }
+        }
+        StringBuilder why = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
+            if (!message.isEmpty() && why.indexOf(message) < 0) {
+                why.append(why.isEmpty() ? "" : ": ").append(message.replaceAll(":$", ""));
+            }
+        }
+        return new ImageFileException(file, "cannot decode the image: " + why, failure);
     }
 
     /**

@@ -145,4 +145,34 @@ class BadImageFileTest {
         out.writeBytes(data);
         out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
+
+    /**
+     * A heap too small for the decoded pixels: ImageIO wraps the OutOfMemoryError in an exception
+     * whose message is only "Caught exception during read: ", which used to reach the user as is.
+     * Run in a JVM of its own with a 24 MB heap on a 3000 × 3000 PNG (27 MB of RGB).
+     */
+    @Test
+    void heapTooSmallForTheImageSaysSo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path png = dir.resolve("big.png");
+        javax.imageio.ImageIO.write(new BufferedImage(3000, 3000, BufferedImage.TYPE_INT_RGB), "png", png.toFile());
+        String launcher = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(launcher, "-Xmx24m", "-cp", System.getProperty("java.class.path"),
+                BadImageFileTest.class.getName() + "$ReadOne", png.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("big.png") && out.contains("heap ran out while decoding"), out);
+    }
+
+    /** Reads one image and prints the refusal's message (the child JVM of the test above). */
+    static final class ReadOne {
+        public static void main(String[] args) {
+            try {
+                ImageFiles.read(java.nio.file.Path.of(args[0]));
+                System.out.println("decoded");
+            } catch (ImageFileException e) {
+                System.out.println(e.getMessage());
+            }
+        }
+    }
 }
