@@ -106,7 +106,8 @@ public class DecodeBenchmark {
         return token;
     }
 
-    private static int argMax(float[] logits) {
+    /** Greedy's choice (the lower id wins a tie), as the engine's sampler makes it. */
+    static int argMax(float[] logits) {
         int best = 0;
         for (int i = 1; i < logits.length; i++) {
             if (logits[i] > logits[best]) {

@@ -46,7 +46,7 @@ public final class DecodeCpuTime {
                     long cpu0 = threads.getCurrentThreadCpuTime();
                     int token = 1;
                     for (int t = 0; t < TOKENS; t++) {
-                        token = argMax(state.next(token, CONTEXT + t));
+                        token = DecodeBenchmark.argMax(state.next(token, CONTEXT + t));
                     }
                     double seconds = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9 / TOKENS;
                     if (round > 0) {
@@ -59,13 +59,4 @@ public final class DecodeCpuTime {
         }
     }
 
-    private static int argMax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
 }
