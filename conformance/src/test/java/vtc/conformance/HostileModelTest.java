@@ -97,6 +97,18 @@ class HostileModelTest {
         NonFiniteValuesException e = assertThrows(NonFiniteValuesException.class, () -> assertStage(null,
                 "vision_tower.vision_model.pre_layrnorm.weight", DType.F32, new VtcCls(2, KeepBudget.count(8))));
         assertTrue(e.getMessage().contains("safetensors"), e.getMessage());
+        // A text-only request has no vision stage: the same lm_head fault shows at its logits.
+        Path model = copyModel("nan-text", config -> { }, Map.of(LM_HEAD, values -> {
+            float[] out = values.clone();
+            out[0] = Float.NaN;
+            return out;
+        }), DType.F32);
+        try (Llava llava = Llava.load(model, 1)) {
+            NonFiniteValuesException text = assertThrows(NonFiniteValuesException.class, () -> llava.generate(
+                    Llava.Request.of(vtc.engine.llava.Conversation.ofText("Hello there"))
+                            .withOptions(GenerationOptions.greedy(2)), null));
+            assertEquals(Stage.LOGITS, text.stage(), text.getMessage());
+        }
     }
 
     @Test

@@ -137,8 +137,9 @@ public final class LlavaModel {
         KvCache cache = decoder.newCache(promptRows + Math.max(1, options.maxNewTokens()));
         PromptRows prompt = new PromptRows(x, promptRows, config.text().hiddenSize());
         ImageRows reachedTheEnd = prefill(cache, prompt, selection, imagePosition, image);
-        float[] logits = new float[config.text().vocabSize()];
-        decoder.logits(x, prompt.rows() - 1, logits);
+        float[] logits = lastLogits(x, prompt.rows() - 1);
+        // The decode loop checks every step's logits; this one check comes earlier so that a
+        // poisoned prompt pass is never stored for the next question about the image.
         FiniteValues.require(logits, logits.length, NonFiniteValuesException.Stage.LOGITS);
         if (prefixKey != null && (selection == null || !selection.cut().isInDecoder())) {
             int rows = imagePosition + image.count();
@@ -159,15 +160,10 @@ public final class LlavaModel {
     private GenerationResult generateText(GenerationRequest request, TokenListener listener) {
         int[] ids = request.promptIds();
         long start = System.nanoTime();
-        int d = config.text().hiddenSize();
-        float[] x = new float[ids.length * d];
-        for (int i = 0; i < ids.length; i++) {
-            decoder.embed(ids[i], x, i * d);
-        }
+        float[] x = embedIds(ids, 0, ids.length);
         KvCache cache = decoder.newCache(ids.length + Math.max(1, request.options().maxNewTokens()));
-        decoder.prefill(cache, new PromptRows(x, ids.length, d), null);
-        float[] logits = new float[config.text().vocabSize()];
-        decoder.logits(x, ids.length - 1, logits);
+        decoder.prefill(cache, new PromptRows(x, ids.length, config.text().hiddenSize()), null);
+        float[] logits = lastLogits(x, ids.length - 1);
         long prefillDone = System.nanoTime();
         int[] generated = decode(cache, logits, ids.length, request.options(), listener);
         Timings timings = new Timings(0, 0, 0, millis(start, prefillDone), millis(prefillDone, System.nanoTime()));
@@ -196,22 +192,36 @@ public final class LlavaModel {
         int promptRows = prefix.rows() + question;
         checkLength(promptRows, options.maxNewTokens());
         KvCache cache = prefix.prefix().copyPrefix(prefix.rows(), promptRows + Math.max(1, options.maxNewTokens()));
-        float[] x = new float[question * d];
+        float[] x = embedIds(ids, imagePosition + 1, question);
         int[] positions = new int[question];
         for (int i = 0; i < question; i++) {
-            decoder.embed(ids[imagePosition + 1 + i], x, i * d);
             positions[i] = prefix.rows() + i;
         }
         decoder.prefill(cache, new PromptRows(x, positions, question, d), null);
-        float[] logits = new float[config.text().vocabSize()];
-        decoder.logits(x, question - 1, logits);
-        FiniteValues.require(logits, logits.length, NonFiniteValuesException.Stage.LOGITS);
+        float[] logits = lastLogits(x, question - 1);
         long prefillDone = System.nanoTime();
 
         int[] generated = decode(cache, logits, promptRows, options, listener);
         Timings timings = new Timings(0, 0, 0, millis(start, prefillDone), millis(prefillDone, System.nanoTime()));
         return new GenerationResult(ids.clone(), config.vision().numPatches(), prefix.patches().clone(),
                 prefix.imageRows(), generated, timings);
+    }
+
+    /** The embeddings of {@code ids[from .. from + count)} as the rows of a new {@code [count, hidden]} array. */
+    private float[] embedIds(int[] ids, int from, int count) {
+        int d = config.text().hiddenSize();
+        float[] x = new float[count * d];
+        for (int i = 0; i < count; i++) {
+            decoder.embed(ids[from + i], x, i * d);
+        }
+        return x;
+    }
+
+    /** The logits of row {@code row} of the prompt pass's output (the decode loop checks them). */
+    private float[] lastLogits(float[] x, int row) {
+        float[] logits = new float[config.text().vocabSize()];
+        decoder.logits(x, row, logits);
+        return logits;
     }
 
     /**
