@@ -109,8 +109,7 @@ final class EvalCommand implements Command {
         long prefixCacheBytes = ModelArguments.prefixCacheBytes(line, DEFAULT_PREFIX_CACHE_MB);
         List<Answer> answers;
         long prefixHits;
-        try (Llava llava = Llava.load(modelDir, ModelArguments.threads(line), ModelArguments.weightOptions(line),
-                prefixCacheBytes)) {
+        try (Llava llava = ModelArguments.load(line, terminal, prefixCacheBytes)) {
             QuestionAnswerer answerer = new QuestionAnswerer(llava, modelId, images, options);
             int total = questions.size();
             answers = answerer.answerAll(questions, List.of(setting),
