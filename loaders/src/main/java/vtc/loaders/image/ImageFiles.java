@@ -51,10 +51,16 @@ public final class ImageFiles {
     /** Reads an image file of at most {@code maxPixels} pixels (width × height). */
     public static RgbImage read(Path file, long maxPixels) {
         requireNonEmptyFile(file);
-        boolean webp = WebpFile.isWebp(head(file));
-        try (ImageInputStream in = webp ? null : ImageIO.createImageInputStream(file.toFile())) {
+        byte[] head = head(file);
+        boolean webp = WebpFile.isWebp(head);
+        JpegHeader jpeg = jpegHeader(head, file);
+        boolean arithmetic = jpeg != null && jpeg.arithmetic();
+        try (ImageInputStream in = webp || arithmetic ? null : ImageIO.createImageInputStream(file.toFile())) {
             if (webp) {
                 return WebpFile.read(file, Math.min(maxPixels, ARRAY_MAX_PIXELS));
+            }
+            if (arithmetic) {
+                return ArithmeticJpeg.read(file, jpeg, Math.min(maxPixels, ARRAY_MAX_PIXELS));
             }
             if (in == null) {
                 throw new ImageFileException(file, "cannot open the file for reading");
@@ -73,7 +79,7 @@ public final class ImageFiles {
                     requireDecodableSize(file, gifScreen[0], gifScreen[1], maxPixels);
                 }
                 if (format.equals("jpeg")) {
-                    RgbImage differently = jpegWhereTheJdkDiffers(reader, JpegHeader.read(file), file);
+                    RgbImage differently = jpegWhereTheJdkDiffers(reader, jpeg != null ? jpeg : JpegHeader.read(file), file);
                     if (differently != null) {
                         return differently;
                     }
@@ -132,11 +138,6 @@ public final class ImageFiles {
      * others, which the JDK decodes exactly as the reference does.
      */
     private static RgbImage jpegWhereTheJdkDiffers(ImageReader reader, JpegHeader header, Path file) throws IOException {
-        if (header.arithmetic()) {
-            throw new ImageFileException(file, "arithmetic-coded JPEG (SOF" + (header.frameMarker() - 0xC0)
-                    + "), which the JDK's JPEG decoder cannot read; re-encode it with Huffman coding, e.g."
-                    + " jpegtran -optimize -copy all in.jpg > out.jpg");
-        }
         if (header.components() == 4) {
             return JpegSampleConversion.fourChannels(readRaw(reader, file), header.ycck());
         }
@@ -182,6 +183,18 @@ public final class ImageFiles {
     public static RgbImage readUpright(Path file) {
         RgbImage image = read(file);
         return ExifOrientation.apply(image, orientation(file));
+    }
+
+    /** The markers before the first scan of a file that starts like a JPEG, or null for other files. */
+    private static JpegHeader jpegHeader(byte[] head, Path file) {
+        if (head.length < 2 || (head[0] & 0xFF) != 0xFF || (head[1] & 0xFF) != 0xD8) {
+            return null;
+        }
+        try {
+            return JpegHeader.read(file);
+        } catch (IOException e) {
+            throw decodingFailed(file, e);
+        }
     }
 
     private static byte[] head(Path file) {

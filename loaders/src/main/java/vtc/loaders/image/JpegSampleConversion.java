@@ -11,14 +11,16 @@ import java.awt.image.Raster;
  * <ul>
  *   <li><b>4:4:0 chroma</b> (full width, half height; what a lossless 90° rotation of a 4:2:2
  *       file gives): libjpeg 6b repeats each chroma row, libjpeg-turbo interpolates between the
- *       two nearest rows, 3:1 ("fancy" upsampling, {@link #fancyRows}). The repeated rows are the
- *       stored ones, so every other row of the JDK's output is the stored chroma.</li>
+ *       two nearest rows, 3:1 ("fancy" upsampling, {@link JpegUpsampling#fancyRows}). The
+ *       repeated rows are the stored ones, so every other row of the JDK's output is the stored chroma.</li>
  *   <li><b>CMYK and YCCK</b>: the JDK refuses to give them as an image. libjpeg-turbo turns YCCK
  *       into CMYK; Pillow reads four-channel JPEGs as inverted CMYK (the Adobe convention) and
  *       converts CMYK to RGB as {@code 255 − k − c·(255 − k)/255} per channel
  *       ({@link PillowRgbConversion#cmykToRgb}).</li>
  * </ul>
- * The YCbCr → RGB step is libjpeg's, in 16-bit fixed point ({@link #yccToRgb}).
+ * The YCbCr → RGB step is libjpeg's, in 16-bit fixed point ({@link #yccToRgb}). Arithmetic-coded
+ * files, which the JDK does not decode, are decoded by {@link ArithmeticJpeg} into the same
+ * planes and converted here too ({@link #toRgb}).
  */
 final class JpegSampleConversion {
 
@@ -53,17 +55,18 @@ final class JpegSampleConversion {
 
     /**
      * A YCbCr raster whose 4:4:0 chroma the JDK repeated row by row, converted as libjpeg-turbo
-     * does: the stored chroma rows interpolated ({@link #fancyRows}), then YCbCr → RGB.
+     * does: the stored chroma rows interpolated ({@link JpegUpsampling#fancyRows}), then YCbCr → RGB.
      *
      * @param halfHeight per band, whether that band was stored at half height
      */
     static RgbImage fancy440(Raster raw, boolean[] halfHeight) {
         int w = raw.getWidth();
         int h = raw.getHeight();
-        int[][] planes = new int[3][];
+        int[][] planes = planes(raw, 3);
         for (int c = 0; c < 3; c++) {
-            int[] plane = raw.getSamples(raw.getMinX(), raw.getMinY(), w, h, c, new int[w * h]);
-            planes[c] = halfHeight[c] ? fancyRows(storedRows(plane, w, h), w, h) : plane;
+            if (halfHeight[c]) {
+                planes[c] = JpegUpsampling.fancyRows(storedRows(planes[c], w, h), w, h);
+            }
         }
         return yccToRgb(planes[0], planes[1], planes[2], w, h);
     }
@@ -78,24 +81,41 @@ final class JpegSampleConversion {
         return stored;
     }
 
-    /**
-     * libjpeg-turbo's {@code h1v2_fancy_upsample}: output row 2r is (3·row r + row r−1 + 1) / 4,
-     * row 2r+1 is (3·row r + row r+1 + 2) / 4 (integer division; the biases alternate so the
-     * rounding does not drift one way), the rows beyond the edges being copies of the edge rows.
-     */
-    static int[] fancyRows(int[] stored, int w, int h) {
-        int rows = stored.length / w;
-        int[] out = new int[w * h];
-        for (int y = 0; y < h; y++) {
-            int r = y / 2;
-            int near = r * w;
-            int far = (y % 2 == 0 ? Math.max(r - 1, 0) : Math.min(r + 1, rows - 1)) * w;
-            int bias = y % 2 == 0 ? 1 : 2;
-            for (int x = 0; x < w; x++) {
-                out[y * w + x] = (3 * stored[near + x] + stored[far + x] + bias) >> 2;
-            }
+    private static int[][] planes(Raster raw, int bands) {
+        int w = raw.getWidth();
+        int h = raw.getHeight();
+        int[][] planes = new int[bands][];
+        for (int c = 0; c < bands; c++) {
+            planes[c] = raw.getSamples(raw.getMinX(), raw.getMinY(), w, h, c, new int[w * h]);
         }
-        return out;
+        return planes;
+    }
+
+    /**
+     * Full-size component planes (already upsampled) to RGB by libjpeg's colour rules
+     * ({@link JpegHeader#ycbcr}, {@link JpegHeader#ycck}): grey replicated, YCbCr converted, RGB
+     * as stored, CMYK/YCCK as {@link #fourChannels(int[][], int, int, boolean)}.
+     */
+    static RgbImage toRgb(int[][] planes, int w, int h, JpegHeader header) {
+        return switch (planes.length) {
+            case 1 -> yccToRgbOrCopy(planes[0], planes[0], planes[0], w, h, false);
+            case 3 -> yccToRgbOrCopy(planes[0], planes[1], planes[2], w, h, header.ycbcr());
+            case 4 -> fourChannels(planes, w, h, header.ycck());
+            default -> throw new IllegalArgumentException(planes.length + " components");
+        };
+    }
+
+    private static RgbImage yccToRgbOrCopy(int[] c0, int[] c1, int[] c2, int w, int h, boolean ycc) {
+        if (ycc) {
+            return yccToRgb(c0, c1, c2, w, h);
+        }
+        byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
+        for (int i = 0; i < w * h; i++) {
+            rgb[3 * i] = (byte) c0[i];
+            rgb[3 * i + 1] = (byte) c1[i];
+            rgb[3 * i + 2] = (byte) c2[i];
+        }
+        return new RgbImage(w, h, rgb);
     }
 
     /** libjpeg's {@code ycc_rgb_convert}, table for table. */
@@ -115,12 +135,11 @@ final class JpegSampleConversion {
      * inverted (Pillow's {@code CMYK;I} raw mode) and converted to RGB.
      */
     static RgbImage fourChannels(Raster raw, boolean ycck) {
-        int w = raw.getWidth();
-        int h = raw.getHeight();
-        int[][] bands = new int[4][];
-        for (int c = 0; c < 4; c++) {
-            bands[c] = raw.getSamples(raw.getMinX(), raw.getMinY(), w, h, c, new int[w * h]);
-        }
+        return fourChannels(planes(raw, 4), raw.getWidth(), raw.getHeight(), ycck);
+    }
+
+    /** {@link #fourChannels(Raster, boolean)} on full-size planes. */
+    static RgbImage fourChannels(int[][] bands, int w, int h, boolean ycck) {
         byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
         for (int i = 0; i < w * h; i++) {
             int c0 = bands[0][i];

@@ -1,0 +1,438 @@
+package vtc.loaders.image;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Decodes an arithmetic-coded JPEG (ITU T.81 frames SOF9, sequential, and SOF10, progressive),
+ * which the JDK's decoder refuses, to the RGB Pillow gets from libjpeg-turbo:
+ *
+ * <ol>
+ *   <li>the marker segments: quantization tables (DQT), arithmetic conditioning (DAC), the
+ *       restart interval (DRI), the frame (SOF) and each scan (SOS);</li>
+ *   <li>each scan's coefficients ({@link ArithmeticScan}, on the {@link QmDecoder}), into one
+ *       array of blocks per component that progressive scans refine in place;</li>
+ *   <li>dequantization and the integer inverse DCT ({@link InverseDct}) into sample planes at
+ *       each component's stored size;</li>
+ *   <li>upsampling ({@link JpegUpsampling}) and colour conversion ({@link JpegSampleConversion}),
+ *       the same steps the Huffman-coded files go through.</li>
+ * </ol>
+ * Only what libjpeg-turbo 2.1.5 (Pillow 9.4's) decodes is read: 8-bit samples, 1, 3 or 4
+ * components. Its warnings — a bad code, a missing restart marker, an odd progression, data
+ * running out — are errors here, like the JDK decoder's warnings on the Huffman path.
+ */
+final class ArithmeticJpeg {
+
+    /** Zigzag position k → index in the row-major 8×8 block (T.81 Figure A.6). */
+    static final int[] NATURAL_ORDER = {
+        0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5,
+        12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28,
+        35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
+        58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+    };
+
+    /** One frame component: its sampling factors and its coefficient blocks. */
+    static final class Component {
+        final int id;
+        final int h;
+        final int v;
+        final int quantTable;
+        /** The component's own size in samples: the image size scaled by its sampling factors, rounded up. */
+        final int width;
+        final int height;
+        /** Blocks allocated: whole MCUs, so an interleaved scan's padding blocks have room. */
+        final int blocksWide;
+        final int blocksHigh;
+        final short[] coefficients;
+        /** The quantization table latched when the component's first scan starts (as libjpeg does). */
+        int[] quant;
+
+        Component(int id, int h, int v, int quantTable, int width, int height, int blocksWide, int blocksHigh) {
+            this.id = id;
+            this.h = h;
+            this.v = v;
+            this.quantTable = quantTable;
+            this.width = width;
+            this.height = height;
+            this.blocksWide = blocksWide;
+            this.blocksHigh = blocksHigh;
+            this.coefficients = new short[Math.multiplyExact(Math.multiplyExact(blocksWide, blocksHigh), 64)];
+        }
+
+        /** Blocks that hold samples (a scan of this component alone covers just these). */
+        int blocksWithData(boolean across) {
+            return ((across ? width : height) + 7) / 8;
+        }
+
+        int blockOffset(int bx, int by) {
+            return (by * blocksWide + bx) * 64;
+        }
+    }
+
+    private final byte[] data;
+    private final Path file;
+    private final long maxPixels;
+    private final int[][] quantTables = new int[4][];
+    private final ArithmeticScan.Conditioning conditioning = new ArithmeticScan.Conditioning();
+    private int restartInterval;
+    private boolean progressive;
+    private int width;
+    private int height;
+    private Component[] components;
+    private int maxH;
+    private int maxV;
+    /** Per component and zigzag position, the bit position the progression has reached (−1: none yet). */
+    private int[][] coefficientBits;
+    private int scans;
+
+    private ArithmeticJpeg(byte[] data, Path file, long maxPixels) {
+        this.data = data;
+        this.file = file;
+        this.maxPixels = maxPixels;
+    }
+
+    /**
+     * Reads an arithmetic-coded JPEG of at most {@code maxPixels} pixels.
+     *
+     * @param header the markers up to the first scan, already read (for the colour rules)
+     */
+    static RgbImage read(Path file, JpegHeader header, long maxPixels) throws IOException {
+        Samples samples = samples(file, header, maxPixels);
+        return JpegSampleConversion.toRgb(samples.planes(), samples.width(), samples.height(), header);
+    }
+
+    /**
+     * The decoded component samples, each brought up to the image's size, before colour conversion.
+     *
+     * @param planes per component, {@code width × height} samples (0–255), row-major
+     */
+    record Samples(int width, int height, int[][] planes) {
+    }
+
+    /** Decodes an arithmetic-coded JPEG's samples (see {@link #read}). */
+    static Samples samples(Path file, JpegHeader header, long maxPixels) throws IOException {
+        int frame = header.frameMarker();
+        if (frame != 0xC9 && frame != 0xCA) {
+            throw new ImageFileException(file, "arithmetic-coded JPEG of a kind libjpeg-turbo 2.1.5 (the reference's"
+                    + " decoder) does not read either: SOF" + (frame - 0xC0) + (frame == 0xCB ? " (lossless)"
+                    : " (hierarchical)") + "; only sequential (SOF9) and progressive (SOF10) are supported");
+        }
+        if (Files.size(file) > Integer.MAX_VALUE - 8) {
+            throw new ImageFileException(file, "JPEG file too large (over 2 GB)");
+        }
+        ArithmeticJpeg jpeg = new ArithmeticJpeg(Files.readAllBytes(file), file, maxPixels);
+        jpeg.readSegments();
+        return jpeg.samples();
+    }
+
+    /** Reads the marker segments from SOI to EOI, decoding each scan as it comes. */
+    private void readSegments() {
+        int p = 2; // after SOI
+        while (true) {
+            if (p + 1 >= data.length) {
+                throw truncated();
+            }
+            if ((data[p] & 0xFF) != 0xFF) {
+                throw corrupt("expected a marker at byte " + p);
+            }
+            int marker = data[p + 1] & 0xFF;
+            if (marker == 0xFF) {
+                p++; // fill byte
+                continue;
+            }
+            p += 2;
+            if (marker == 0xD9) {
+                break; // EOI
+            }
+            if (marker == 0x01 || marker >= 0xD0 && marker <= 0xD8) {
+                throw corrupt("unexpected marker 0x" + Integer.toHexString(marker) + " outside a scan");
+            }
+            if (p + 2 > data.length) {
+                throw truncated();
+            }
+            int length = ((data[p] & 0xFF) << 8) | (data[p + 1] & 0xFF);
+            if (length < 2 || p + length > data.length) {
+                throw length < 2 ? corrupt("a segment length below 2") : truncated();
+            }
+            int body = p + 2;
+            int end = p + length;
+            switch (marker) {
+                case 0xDB -> readQuantTables(body, end);
+                case 0xCC -> readConditioning(body, end);
+                case 0xDD -> restartInterval = end - body >= 2 ? u16(body) : failLength("DRI");
+                case 0xC9, 0xCA -> readFrame(marker, body, end);
+                case 0xDA -> {
+                    end = readScan(body, end);
+                }
+                case 0xDC -> throw new ImageFileException(file, "JPEG with a DNL marker (height given after the"
+                        + " first scan), which is not supported");
+                default -> {
+                    if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8) {
+                        throw corrupt("a second frame header (SOF" + (marker - 0xC0) + ")");
+                    }
+                    // DHT, APPn, COM and the like carry nothing the arithmetic decoder uses.
+                }
+            }
+            p = end;
+        }
+        if (components == null || scans == 0) {
+            throw corrupt("no image data (no frame or no scan before the end of image)");
+        }
+        if (!progressive) {
+            for (int c = 0; c < components.length; c++) {
+                if (components[c].quant == null) {
+                    throw truncated();
+                }
+            }
+        }
+    }
+
+    private int failLength(String segment) {
+        throw corrupt("a " + segment + " segment that is too short");
+    }
+
+    private void readQuantTables(int p, int end) {
+        while (p < end) {
+            int precision = (data[p] & 0xFF) >> 4;
+            int index = data[p] & 0x0F;
+            p++;
+            int size = precision == 0 ? 1 : 2;
+            if (index > 3 || precision > 1 || p + 64 * size > end) {
+                throw corrupt("a malformed quantization table (DQT)");
+            }
+            int[] table = new int[64];
+            for (int k = 0; k < 64; k++) {
+                int value = size == 1 ? data[p] & 0xFF : u16(p);
+                table[NATURAL_ORDER[k]] = (short) value; // libjpeg keeps 16-bit multipliers
+                p += size;
+            }
+            quantTables[index] = table;
+        }
+    }
+
+    /** DAC: per table, the DC conditioning bounds L (low nibble) and U, or the AC bound Kx. */
+    private void readConditioning(int p, int end) {
+        if ((end - p) % 2 != 0) {
+            throw corrupt("a malformed arithmetic conditioning segment (DAC)");
+        }
+        for (; p < end; p += 2) {
+            int index = data[p] & 0xFF;
+            int value = data[p + 1] & 0xFF;
+            if (index >= 32) {
+                throw corrupt("an arithmetic conditioning table index " + index + " (DAC)");
+            }
+            if (index >= 16) {
+                conditioning.acKx[index - 16] = value;
+            } else {
+                int lower = value & 0x0F;
+                int upper = value >> 4;
+                if (lower > upper) {
+                    throw corrupt("DC conditioning bounds L > U (DAC)");
+                }
+                conditioning.dcLower[index] = lower;
+                conditioning.dcUpper[index] = upper;
+            }
+        }
+    }
+
+    private void readFrame(int marker, int p, int end) {
+        if (components != null) {
+            throw corrupt("a second frame header");
+        }
+        if (end - p < 6) {
+            throw corrupt("a frame header that is too short");
+        }
+        int precision = data[p] & 0xFF;
+        height = u16(p + 1);
+        width = u16(p + 3);
+        int n = data[p + 5] & 0xFF;
+        if (precision != 8) {
+            throw new ImageFileException(file, precision + "-bit JPEG samples, which the reference's libjpeg-turbo"
+                    + " build does not read either; only 8-bit samples are supported");
+        }
+        if (height == 0) {
+            throw new ImageFileException(file, "JPEG with a DNL marker (height given after the first scan), which"
+                    + " is not supported");
+        }
+        if (width == 0) {
+            throw corrupt("an image width of 0");
+        }
+        if (n != 1 && n != 3 && n != 4) {
+            throw new ImageFileException(file, "JPEG with " + n + " components; 1 (grey), 3 (YCbCr or RGB) and 4"
+                    + " (CMYK or YCCK) are supported");
+        }
+        if (end - p < 6 + 3 * n) {
+            throw corrupt("a frame header that is too short");
+        }
+        long pixels = (long) width * height;
+        if (pixels > maxPixels) {
+            throw new ImageFileException(file, "image of " + width + "x" + height + " = " + pixels
+                    + " pixels exceeds the limit of " + maxPixels + " pixels");
+        }
+        progressive = marker == 0xCA;
+        int[][] factors = new int[n][];
+        for (int c = 0; c < n; c++) {
+            int q = p + 6 + 3 * c;
+            int h = (data[q + 1] & 0xFF) >> 4;
+            int v = data[q + 1] & 0x0F;
+            int table = data[q + 2] & 0xFF;
+            if (h < 1 || h > 4 || v < 1 || v > 4 || table > 3) {
+                throw corrupt("component " + c + " has sampling factors " + h + "x" + v + " or quantization table "
+                        + table);
+            }
+            maxH = Math.max(maxH, h);
+            maxV = Math.max(maxV, v);
+            factors[c] = new int[] {data[q] & 0xFF, h, v, table};
+        }
+        int mcusWide = ceilDiv(width, 8 * maxH);
+        int mcusHigh = ceilDiv(height, 8 * maxV);
+        components = new Component[n];
+        for (int c = 0; c < n; c++) {
+            int[] f = factors[c];
+            if (maxH % f[1] != 0 || maxV % f[2] != 0) {
+                throw new ImageFileException(file, "JPEG with fractional chroma sampling (" + f[1] + "x" + f[2]
+                        + " against " + maxH + "x" + maxV + "), which libjpeg-turbo does not read either");
+            }
+            components[c] = new Component(f[0], f[1], f[2], f[3], ceilDiv(width * f[1], maxH),
+                    ceilDiv(height * f[2], maxV), mcusWide * f[1], mcusHigh * f[2]);
+        }
+        coefficientBits = new int[n][64];
+        for (int[] bits : coefficientBits) {
+            java.util.Arrays.fill(bits, -1);
+        }
+    }
+
+    /** Reads a scan header and decodes the scan; returns where the next marker starts. */
+    private int readScan(int p, int end) {
+        if (components == null) {
+            throw corrupt("a scan before the frame header");
+        }
+        int n = data[p] & 0xFF;
+        if (n < 1 || n > 4 || end - p != 4 + 2 * n) {
+            throw corrupt("a malformed scan header (SOS)");
+        }
+        Component[] inScan = new Component[n];
+        int[] indices = new int[n];
+        int[] dcTable = new int[n];
+        int[] acTable = new int[n];
+        int blocksInMcu = 0;
+        for (int i = 0; i < n; i++) {
+            int id = data[p + 1 + 2 * i] & 0xFF;
+            int c = 0;
+            while (c < components.length && components[c].id != id) {
+                c++;
+            }
+            if (c == components.length || (i > 0 && c <= indices[i - 1])) {
+                throw corrupt("a scan naming component id " + id + ", not in the frame or out of order");
+            }
+            inScan[i] = components[c];
+            indices[i] = c;
+            dcTable[i] = (data[p + 2 + 2 * i] & 0xFF) >> 4;
+            acTable[i] = data[p + 2 + 2 * i] & 0x0F;
+            blocksInMcu += inScan[i].h * inScan[i].v;
+        }
+        if (n > 1 && blocksInMcu > 10) {
+            throw corrupt("an MCU of more than 10 blocks");
+        }
+        int q = p + 1 + 2 * n;
+        int ss = data[q] & 0xFF;
+        int se = data[q + 1] & 0xFF;
+        int ah = (data[q + 2] & 0xFF) >> 4;
+        int al = data[q + 2] & 0x0F;
+        checkProgression(indices, ss, se, ah, al);
+        for (Component c : inScan) {
+            if (c.quant == null) {
+                if (quantTables[c.quantTable] == null) {
+                    throw corrupt("component " + c.id + " uses quantization table " + c.quantTable
+                            + ", which is not defined");
+                }
+                c.quant = quantTables[c.quantTable];
+            }
+        }
+        scans++;
+        ArithmeticScan scan = new ArithmeticScan(data, end, file, inScan, dcTable, acTable, ss, se, ah, al,
+                progressive, conditioning);
+        return scan.decode(ceilDiv(width, 8 * maxH), ceilDiv(height, 8 * maxV), restartInterval);
+    }
+
+    /**
+     * The checks libjpeg makes of a scan's spectral band and successive approximation: outright
+     * errors for impossible parameters, warnings (errors here) for a progression out of order.
+     */
+    private void checkProgression(int[] indices, int ss, int se, int ah, int al) {
+        if (!progressive) {
+            if (ss != 0 || se != 63 || ah != 0 || al != 0) {
+                throw corrupt("a sequential scan with spectral selection or successive approximation");
+            }
+            return;
+        }
+        boolean bad = ss == 0 ? se != 0 : se < ss || se > 63 || indices.length != 1;
+        if (bad || (ah != 0 && al != ah - 1) || al > 13) {
+            throw corrupt("an invalid progressive scan (Ss=" + ss + ", Se=" + se + ", Ah=" + ah + ", Al=" + al + ")");
+        }
+        for (int c : indices) {
+            int[] bits = coefficientBits[c];
+            if (ss > 0 && bits[0] < 0) {
+                throw corrupt("a progressive AC scan before the component's DC scan");
+            }
+            for (int k = ss; k <= se; k++) {
+                if (ah != Math.max(bits[k], 0)) {
+                    throw corrupt("a progressive scan out of order (coefficient " + k + " of component "
+                            + components[c].id + ")");
+                }
+                bits[k] = al;
+            }
+        }
+    }
+
+    /** Inverse DCT and upsampling of the decoded coefficients. */
+    private Samples samples() {
+        int[][] planes = new int[components.length][];
+        InverseDct idct = new InverseDct();
+        int[] block = new int[64];
+        for (int c = 0; c < components.length; c++) {
+            Component comp = components[c];
+            int[] quant = comp.quant != null ? comp.quant : quantTables[comp.quantTable];
+            if (quant == null) {
+                throw corrupt("component " + comp.id + " has no quantization table");
+            }
+            int[] plane = new int[Math.multiplyExact(comp.width, comp.height)];
+            for (int by = 0; by < comp.blocksWithData(false); by++) {
+                for (int bx = 0; bx < comp.blocksWithData(true); bx++) {
+                    idct.transform(comp.coefficients, comp.blockOffset(bx, by), quant, block);
+                    int rows = Math.min(8, comp.height - 8 * by);
+                    int cols = Math.min(8, comp.width - 8 * bx);
+                    for (int y = 0; y < rows; y++) {
+                        System.arraycopy(block, 8 * y, plane, (8 * by + y) * comp.width + 8 * bx, cols);
+                    }
+                }
+            }
+            planes[c] = JpegUpsampling.upsample(plane, comp.width, comp.height, maxH / comp.h, maxV / comp.v,
+                    width, height);
+        }
+        return new Samples(width, height, planes);
+    }
+
+    private int u16(int p) {
+        return ((data[p] & 0xFF) << 8) | (data[p + 1] & 0xFF);
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private ImageFileException truncated() {
+        return truncated(file);
+    }
+
+    /** The error for data that ends too soon (libjpeg's "premature end of data" warning, which Pillow raises for). */
+    static ImageFileException truncated(Path file) {
+        return new ImageFileException(file, "truncated or corrupt image data: the arithmetic-coded JPEG data ends"
+                + " before the image is complete (premature end of data)");
+    }
+
+    private ImageFileException corrupt(String what) {
+        return new ImageFileException(file, "corrupt arithmetic-coded JPEG: " + what);
+    }
+}
