@@ -408,6 +408,7 @@ final class ArithmeticJpeg {
                     }
                 }
             }
+            components[c] = null; // its coefficients are no longer needed
             planes[c] = JpegUpsampling.upsample(plane, comp.width, comp.height, maxH / comp.h, maxV / comp.v,
                     width, height);
         }

@@ -53,13 +53,13 @@ public final class ImageFiles {
         requireNonEmptyFile(file);
         byte[] head = head(file);
         boolean webp = WebpFile.isWebp(head);
-        JpegHeader jpeg = jpegHeader(head, file);
-        boolean arithmetic = jpeg != null && jpeg.arithmetic();
-        try (ImageInputStream in = webp || arithmetic ? null : ImageIO.createImageInputStream(file.toFile())) {
+        try (ImageInputStream in = webp ? null : ImageIO.createImageInputStream(file.toFile())) {
             if (webp) {
                 return WebpFile.read(file, Math.min(maxPixels, ARRAY_MAX_PIXELS));
             }
-            if (arithmetic) {
+            JpegHeader jpeg = isJpeg(head) ? JpegHeader.read(file) : null;
+            if (jpeg != null && jpeg.arithmetic()) {
+                // The JDK's decoder refuses arithmetic coding: decoded here.
                 return ArithmeticJpeg.read(file, jpeg, Math.min(maxPixels, ARRAY_MAX_PIXELS));
             }
             if (in == null) {
@@ -79,7 +79,8 @@ public final class ImageFiles {
                     requireDecodableSize(file, gifScreen[0], gifScreen[1], maxPixels);
                 }
                 if (format.equals("jpeg")) {
-                    RgbImage differently = jpegWhereTheJdkDiffers(reader, jpeg != null ? jpeg : JpegHeader.read(file), file);
+                    RgbImage differently = jpegWhereTheJdkDiffers(reader, jpeg != null ? jpeg : JpegHeader.read(file),
+                            file);
                     if (differently != null) {
                         return differently;
                     }
@@ -185,16 +186,8 @@ public final class ImageFiles {
         return ExifOrientation.apply(image, orientation(file));
     }
 
-    /** The markers before the first scan of a file that starts like a JPEG, or null for other files. */
-    private static JpegHeader jpegHeader(byte[] head, Path file) {
-        if (head.length < 2 || (head[0] & 0xFF) != 0xFF || (head[1] & 0xFF) != 0xD8) {
-            return null;
-        }
-        try {
-            return JpegHeader.read(file);
-        } catch (IOException e) {
-            throw decodingFailed(file, e);
-        }
+    private static boolean isJpeg(byte[] head) {
+        return head.length >= 2 && (head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xD8;
     }
 
     private static byte[] head(Path file) {
@@ -210,7 +203,7 @@ public final class ImageFiles {
         requireNonEmptyFile(file);
         try (var in = Files.newInputStream(file)) {
             byte[] magic = in.readNBytes(2);
-            if (magic.length == 2 && (magic[0] & 0xFF) == 0xFF && (magic[1] & 0xFF) == 0xD8) {
+            if (isJpeg(magic)) {
                 return JpegHeader.read(file).exifOrientation();
             }
             if (magic.length == 2 && (magic[0] & 0xFF) == 0x89 && magic[1] == 'P') {

@@ -107,6 +107,73 @@ class BadImageFileTest {
         assertTrue(refused > 0, "truncated files are refused");
     }
 
+    /**
+     * An arithmetic-coded JPEG cut short anywhere (in the header, in a scan, between restart
+     * intervals, before the end-of-image marker) is refused as truncated, as Pillow refuses it
+     * ("broken data stream"); sequential and progressive.
+     */
+    @Test
+    void truncatedArithmeticJpegIsRefused() throws Exception {
+        for (String name : new String[] {"jpeg-arithmetic-photo-restart.jpg", "jpeg-arithmetic-photo-progressive.jpg"}) {
+            byte[] good = Files.readAllBytes(Path.of(getClass().getResource("/pillow-reference/" + name).toURI()));
+            Path file = dir.resolve("cut-" + name);
+            for (int cut = 3; cut < good.length; cut += cut < 700 ? 13 : 397) {
+                Files.write(file, Arrays.copyOf(good, cut));
+                assertRefused(file, "truncated");
+            }
+            Files.write(file, Arrays.copyOf(good, good.length - 2)); // all the data, no end-of-image marker
+            assertRefused(file, "premature end of data");
+        }
+    }
+
+    /**
+     * Arithmetic-coded JPEGs with single bytes changed throughout — headers, statistics, restart
+     * markers — either decode or are refused with an ImageFileException naming the file.
+     */
+    @Test
+    void damagedArithmeticJpegIsRefusedCleanly() throws Exception {
+        for (String name : new String[] {"jpeg-arithmetic-progressive-444-restart.jpg", "jpeg-arithmetic-420-restart.jpg"}) {
+            byte[] good = Files.readAllBytes(Path.of(getClass().getResource("/pillow-reference/" + name).toURI()));
+            Path file = dir.resolve("damaged-" + name);
+            int refused = 0;
+            for (int at = 2; at < good.length; at += 3) {
+                byte[] damaged = good.clone();
+                damaged[at] ^= (byte) (0x5A + at);
+                Files.write(file, damaged);
+                refused += decodesOrRefusesCleanly(file);
+            }
+            assertTrue(refused > 0, "some damage is detected");
+        }
+    }
+
+    /** The frame's declared size is checked before any coefficient memory is allocated. */
+    @Test
+    void hugeArithmeticJpegIsRefusedBeforeDecoding() throws Exception {
+        byte[] jpeg = Files.readAllBytes(Path.of(getClass().getResource("/pillow-reference/jpeg-arithmetic.jpg").toURI()));
+        int sof = sof(jpeg);
+        jpeg[sof + 5] = jpeg[sof + 7] = (byte) 0xFF; // height and width 0xFF.. = 65,5xx each
+        jpeg[sof + 6] = jpeg[sof + 8] = (byte) 0xF0;
+        assertRefused(Files.write(dir.resolve("huge.jpg"), jpeg), "65520x65520");
+    }
+
+    /** Lossless arithmetic coding (SOF11), which the reference's libjpeg-turbo 2.1.5 cannot read either, is named. */
+    @Test
+    void losslessArithmeticJpegIsRefusedByName() throws Exception {
+        byte[] jpeg = Files.readAllBytes(Path.of(getClass().getResource("/pillow-reference/jpeg-arithmetic.jpg").toURI()));
+        jpeg[sof(jpeg) + 1] = (byte) 0xCB;
+        assertRefused(Files.write(dir.resolve("lossless.jpg"), jpeg), "SOF11 (lossless)");
+    }
+
+    /** Where the frame marker (0xFF 0xC9) of a sequential arithmetic JPEG is. */
+    private static int sof(byte[] jpeg) {
+        for (int i = 2; i + 1 < jpeg.length; i++) {
+            if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) == 0xC9) {
+                return i;
+            }
+        }
+        throw new AssertionError("no SOF9 marker");
+    }
+
     private static int decodesOrRefusesCleanly(Path file) {
         try {
             ImageFiles.read(file);
