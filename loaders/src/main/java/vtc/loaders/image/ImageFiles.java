@@ -26,8 +26,11 @@ import javax.imageio.stream.ImageInputStream;
  * {@link #read} ignores the EXIF orientation as the original LLaVA does ({@link #readUpright} applies it).
  *
  * <p>Formats: PNG, JPEG (baseline and progressive; CMYK and YCCK; 4:4:0 chroma interpolated as libjpeg-turbo
- * does), GIF (the first frame, on its logical screen), BMP, TIFF and lossless WebP ({@link WebpLossless}), each
- * checked against Pillow's pixels.
+ * does; arithmetic-coded, sequential and progressive, decoded here by {@link ArithmeticJpeg} since the JDK refuses
+ * it), GIF (the first frame, on its logical screen), BMP, TIFF (16-bit with the horizontal differencing predictor
+ * undone here, {@link TiffPredictor}; 16-bit CMYK; premultiplied alpha as Pillow un-premultiplies it) and lossless
+ * WebP ({@link WebpLossless}), each checked against Pillow's pixels. Refused as Pillow refuses them: 16-bit grey TIFF
+ * with alpha, lossless and hierarchical arithmetic JPEG, JPEG samples of more than 8 bits.
  */
 public final class ImageFiles {
 
@@ -85,10 +88,17 @@ public final class ImageFiles {
                         return differently;
                     }
                 }
-                BufferedImage image = decode(reader, storedColours(reader, width, height), file);
+                boolean tiff = format.startsWith("tif");
+                BufferedImage image = tiff && TiffPredictor.sixteenBitDifferencing(reader.getImageMetadata(0))
+                        ? decodeSixteenBitDifferences(reader, file, width)
+                        : decode(reader, storedColours(reader, width, height), file);
                 if (gifScreen != null) {
                     image = GifScreen.onScreen(reader, image, gifScreen);
-                } else if (format.startsWith("tif")) {
+                } else if (tiff) {
+                    refuseWherePillowHasNoTiffMode(image, file);
+                    if (cmykTheJdkCallsRgb(reader, image)) {
+                        return PillowRgbConversion.fromCmyk(image.getRaster());
+                    }
                     image = TiffPalette.withPillowPalette(reader, image);
                 } else if (png != null && png.colourType() == 3
                         && image.getColorModel() instanceof java.awt.image.IndexColorModel decoded) {
@@ -304,6 +314,45 @@ public final class ImageFiles {
             }
         }
         return param;
+    }
+
+    /**
+     * Pillow 9.4 opens TIFFs by a table of layouts; 16-bit grey with an alpha channel is not in it
+     * ("cannot identify image file"), though the JDK decodes it.
+     */
+    private static void refuseWherePillowHasNoTiffMode(BufferedImage image, Path file) {
+        java.awt.image.ColorModel model = image.getColorModel();
+        if (model.getColorSpace().getType() == ColorSpace.TYPE_GRAY && model.hasAlpha()
+                && model.getTransferType() != java.awt.image.DataBuffer.TYPE_BYTE) {
+            throw new ImageFileException(file, "16-bit grey TIFF with an alpha channel, which Pillow (the reference)"
+                    + " cannot open either; convert it to 8 bits or drop the alpha channel first");
+        }
+    }
+
+    /** A four-band CMYK TIFF (16-bit ones) that the JDK decodes as if it were RGB with alpha. */
+    private static boolean cmykTheJdkCallsRgb(ImageReader reader, BufferedImage image) throws IOException {
+        int[] photometric = TiffFields.values(reader.getImageMetadata(0), TiffFields.PHOTOMETRIC_INTERPRETATION);
+        return photometric != null && photometric.length == 1 && photometric[0] == TiffFields.SEPARATED
+                && image.getRaster().getNumBands() == 4
+                && image.getColorModel().getColorSpace().getType() != ColorSpace.TYPE_CMYK;
+    }
+
+    /**
+     * A TIFF with 16-bit samples stored as horizontal differences ({@link TiffPredictor}): the JDK's
+     * reader decompresses a copy that declares no predictor, and the differences are summed here.
+     */
+    private static BufferedImage decodeSixteenBitDifferences(ImageReader reader, Path file, int width)
+            throws IOException {
+        int runWidth = TiffPredictor.runWidth(reader.getImageMetadata(0), width);
+        ImageReader plain = reader.getOriginatingProvider().createReaderInstance();
+        try (ImageInputStream in = TiffPredictor.withoutPredictor(file)) {
+            plain.setInput(in, true, true);
+            BufferedImage image = decode(plain, plain.getDefaultReadParam(), file);
+            TiffPredictor.undo(image.getRaster(), runWidth);
+            return image;
+        } finally {
+            plain.dispose();
+        }
     }
 
     private static BufferedImage decode(ImageReader reader, ImageReadParam param, Path file) throws IOException {

@@ -27,7 +27,8 @@ import java.nio.file.Path;
  *       but it is what the reference sees, and matching it is the point of this class.</li>
  * </ul>
  * <ul>
- *   <li>Bit fields (BMP 16/32-bit): see {@link #fromPackedFields}. CMYK (TIFF): Pillow's {@code cmyk2rgb}.</li>
+ *   <li>Bit fields (BMP 16/32-bit): see {@link #fromPackedFields}. CMYK (TIFF, 8- and 16-bit): Pillow's
+ *       {@code cmyk2rgb}. RGB premultiplied by alpha (TIFF associated alpha): see {@link #unpremultiplied}.</li>
  * </ul>
  * Anything else (other colour spaces or sample sizes) is refused.
  */
@@ -59,13 +60,15 @@ final class PillowRgbConversion {
             throw new ImageFileException(file, "unsupported sample type " + transfer + "; 8- and 16-bit images are supported");
         }
         if (colorSpace == ColorSpace.TYPE_RGB && model.getNumColorComponents() == 3) {
-            return copyChannels(raster, new int[] {0, 1, 2}, sixteenBit ? Reduce.HIGH_BYTE : Reduce.NONE);
+            Reduce reduce = sixteenBit ? Reduce.HIGH_BYTE : Reduce.NONE;
+            return model.isAlphaPremultiplied() ? unpremultiplied(raster, reduce)
+                    : copyChannels(raster, new int[] {0, 1, 2}, reduce);
         }
         if (colorSpace == ColorSpace.TYPE_GRAY && model.getNumColorComponents() == 1) {
             Reduce reduce = !sixteenBit ? Reduce.NONE : storedAlpha ? Reduce.HIGH_BYTE : Reduce.CLIP;
             return copyChannels(raster, new int[] {0, 0, 0}, reduce);
         }
-        if (colorSpace == ColorSpace.TYPE_CMYK && model.getNumComponents() == 4 && !sixteenBit) {
+        if (colorSpace == ColorSpace.TYPE_CMYK && model.getNumComponents() == 4) {
             return fromCmyk(raster);
         }
         String space = colorSpace == ColorSpace.TYPE_CMYK ? "CMYK" : "colour space type " + colorSpace;
@@ -125,16 +128,36 @@ final class PillowRgbConversion {
         return new RgbImage(w, h, rgb);
     }
 
-    /** 8-bit CMYK (TIFF) through Pillow's {@code cmyk2rgb}. */
-    private static RgbImage fromCmyk(Raster raster) {
+    /**
+     * Four bands of C, M, Y, K (TIFF; 16-bit reduced to the high byte as Pillow's {@code CMYK;16N}
+     * unpacker does) through Pillow's {@code cmyk2rgb}. Also for 16-bit CMYK TIFFs, which the JDK
+     * presents as RGB with alpha.
+     */
+    static RgbImage fromCmyk(Raster raster) {
+        Reduce reduce = raster.getTransferType() == DataBuffer.TYPE_USHORT ? Reduce.HIGH_BYTE : Reduce.NONE;
+        return withFourthBand(raster, reduce, PillowRgbConversion::cmykToRgb);
+    }
+
+    /**
+     * RGB stored premultiplied by alpha (a TIFF's "associated" alpha), which Pillow unpacks with
+     * its {@code RGBa} unpackers into plain RGBA: on 8-bit values (the high bytes of 16-bit ones),
+     * each channel {@code c·255 / a} rounded down and clipped at 255; alpha 0 gives black, 255
+     * leaves the channels as they are.
+     */
+    private static RgbImage unpremultiplied(Raster raster, Reduce reduce) {
+        return withFourthBand(raster, reduce, (v, a) -> a == 0 ? 0 : a == 255 ? v : Math.min(255, v * 255 / a));
+    }
+
+    /** Output channel c = {@code f(band c, band 3)}, on samples reduced to 8 bits. */
+    private static RgbImage withFourthBand(Raster raster, Reduce reduce, java.util.function.IntBinaryOperator f) {
         int w = raster.getWidth();
         int h = raster.getHeight();
         byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
-        int[] k = raster.getSamples(raster.getMinX(), raster.getMinY(), w, h, 3, new int[w * h]);
+        int[] fourth = raster.getSamples(raster.getMinX(), raster.getMinY(), w, h, 3, new int[w * h]);
         for (int c = 0; c < 3; c++) {
             int[] band = raster.getSamples(raster.getMinX(), raster.getMinY(), w, h, c, new int[w * h]);
             for (int i = 0; i < w * h; i++) {
-                rgb[3 * i + c] = (byte) cmykToRgb(band[i], k[i]);
+                rgb[3 * i + c] = (byte) f.applyAsInt(reduce.apply(band[i]), reduce.apply(fourth[i]));
             }
         }
         return new RgbImage(w, h, rgb);
