@@ -351,8 +351,8 @@ final class ArithmeticJpeg {
             }
         }
         scans++;
-        ArithmeticScan scan = new ArithmeticScan(data, end, file, inScan, dcTable, acTable, ss, se, ah, al,
-                progressive, conditioning);
+        ArithmeticScan.Header header = new ArithmeticScan.Header(inScan, dcTable, acTable, ss, se, ah, al);
+        ArithmeticScan scan = new ArithmeticScan(data, end, file, header, progressive, conditioning);
         return scan.decode(ceilDiv(width, 8 * maxH), ceilDiv(height, 8 * maxV), restartInterval);
     }
 

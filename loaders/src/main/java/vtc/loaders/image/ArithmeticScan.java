@@ -3,19 +3,19 @@ package vtc.loaders.image;
 import java.nio.file.Path;
 
 /**
- * Decodes the quantized DCT coefficients of one arithmetic-coded scan (ITU T.81 Annex F.1.4 and
- * F.2.4 for sequential scans, Annex G.1.3 and G.2 for progressive ones) into the frame's
+ * Decodes the quantized DCT coefficients of one arithmetic-coded scan (ITU T.81 Sections F.1.4
+ * and F.2.4 for sequential scans, G.1.3 and G.2 for progressive ones) into the frame's
  * coefficient blocks, as libjpeg-turbo's decoder does, warnings included — which here are errors.
  *
  * <p>Every decision is decoded by the {@link QmDecoder} against a statistics bin chosen by
  * context ("conditioning"):
  * <ul>
- *   <li><b>DC</b> (Table F.4, 49 bins per table): the difference from the previous block's DC
+ *   <li><b>DC</b> (Section F.1.4.4.1, 49 bins per table): the difference from the previous block's DC
  *       value is coded with bins chosen by the size of the previous difference — zero, small
  *       positive/negative or large positive/negative, by the bounds L and U of a DAC segment
  *       (default 0 and 1). Then: is it zero, its sign, its magnitude category (a unary run of
  *       "one more bit" decisions, bins X1…X15), and the bits below the leading one (bins M).</li>
- *   <li><b>AC</b> (Table F.5, 245 bins per table): for coefficient k in zigzag order, "end of
+ *   <li><b>AC</b> (Section F.1.4.4.2, 245 bins per table): for coefficient k in zigzag order, "end of
  *       block?" (SE), then "zero?" runs (S0) until a nonzero one, its sign (fixed one-half
  *       estimate), its magnitude category (bins whose set depends on whether k ≤ the DAC value
  *       Kx, default 5) and its bits.</li>
@@ -31,7 +31,7 @@ final class ArithmeticScan {
     /** Statistics bins per DC and AC table (T.81 needs 49 and 245; the rest stay unused). */
     private static final int DC_BINS = 64;
     private static final int AC_BINS = 256;
-    /** Tables T.81 Table F.4 / F.5: the first bin of the magnitude categories X1 (DC), X2 (AC low and high k). */
+    /** The first bin of the magnitude categories: X1 for DC, X2 for AC at k ≤ Kx and above it. */
     private static final int DC_X1 = 20;
     private static final int AC_X2_LOW = 189;
     private static final int AC_X2_HIGH = 217;
@@ -48,6 +48,15 @@ final class ArithmeticScan {
             java.util.Arrays.fill(dcUpper, 1);
             java.util.Arrays.fill(acKx, 5);
         }
+    }
+
+    /**
+     * What a scan header (SOS) says: the components in the scan with their DC and AC table
+     * numbers, the spectral band Ss…Se (zigzag positions) and the successive approximation bit
+     * positions Ah (previous pass; 0 for a first pass) and Al (this pass).
+     */
+    record Header(ArithmeticJpeg.Component[] components, int[] dcTable, int[] acTable, int ss, int se, int ah,
+                  int al) {
     }
 
     private final QmDecoder qm;
@@ -69,18 +78,18 @@ final class ArithmeticScan {
     private final int[] lastDc;
     private final int[] dcContext;
 
-    ArithmeticScan(byte[] data, int start, Path file, ArithmeticJpeg.Component[] components, int[] dcTable,
-                   int[] acTable, int ss, int se, int ah, int al, boolean progressive, Conditioning conditioning) {
+    /** A scan whose entropy-coded data starts at {@code data[start]}. */
+    ArithmeticScan(byte[] data, int start, Path file, Header header, boolean progressive, Conditioning conditioning) {
         this.data = data;
         this.file = file;
         this.qm = new QmDecoder(data, start, file);
-        this.components = components;
-        this.dcTable = dcTable;
-        this.acTable = acTable;
-        this.ss = ss;
-        this.se = se;
-        this.ah = ah;
-        this.al = al;
+        this.components = header.components();
+        this.dcTable = header.dcTable();
+        this.acTable = header.acTable();
+        this.ss = header.ss();
+        this.se = header.se();
+        this.ah = header.ah();
+        this.al = header.al();
         this.progressive = progressive;
         this.conditioning = conditioning;
         this.lastDc = new int[components.length];
@@ -213,7 +222,7 @@ final class ArithmeticScan {
     }
 
     /**
-     * Figure F.20 (Decode_AC_coefficients), also the first pass of a progressive AC band (G.1.3.2):
+     * Figure F.20 (Decode_AC_coefficients), also the first pass of a progressive AC band (G.1.3):
      * coefficients {@code from}…{@code to} in zigzag order, scaled by 2^{@code shift}.
      */
     private void decodeAcFirst(int i, short[] coefficients, int at, int from, int to, int shift) {
@@ -250,7 +259,7 @@ final class ArithmeticScan {
         }
     }
 
-    /** Section G.1.3.3: one more bit of precision for the coefficients of the band. */
+    /** A successive approximation refinement (Section G.1.3): one more bit for the band's coefficients. */
     private void decodeAcRefinement(int i, short[] coefficients, int at) {
         byte[] stats = acStats[acTable[i]];
         int plusOne = 1 << al;

@@ -82,8 +82,7 @@ public final class ImageFiles {
                     requireDecodableSize(file, gifScreen[0], gifScreen[1], maxPixels);
                 }
                 if (format.equals("jpeg")) {
-                    RgbImage differently = jpegWhereTheJdkDiffers(reader, jpeg != null ? jpeg : JpegHeader.read(file),
-                            file);
+                    RgbImage differently = jpegWhereTheJdkDiffers(reader, jpeg, file);
                     if (differently != null) {
                         return differently;
                     }

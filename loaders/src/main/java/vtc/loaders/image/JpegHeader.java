@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * What a JPEG's markers before the first scan say about how to turn its samples into RGB: the
  * frame type (baseline, progressive, lossless, arithmetic-coded), each component's id and
  * sampling factors, the Adobe APP14 colour transform and the EXIF orientation. Only headers are
- * read; the JDK's decoder does the entropy decoding and the inverse DCT.
+ * read; the JDK's decoder does the entropy decoding and the inverse DCT ({@link ArithmeticJpeg}
+ * does them for arithmetic-coded files, which the JDK refuses).
  *
  * @param frameMarker     the SOF marker (0xC0–0xCF except 0xC4, 0xC8, 0xCC)
  * @param componentIds    the component identifiers in frame order

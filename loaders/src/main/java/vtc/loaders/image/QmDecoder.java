@@ -13,21 +13,24 @@ import java.nio.file.Path;
  * the interval shrinks below half its range, both registers double and a new code bit enters C.
  *
  * <p>A probability estimate ("statistics bin", one byte each) is an index into the standard's
- * state table (Table D.2) in its low seven bits and the current sense of the more probable symbol
+ * state table (the Qe table of Annex D) in its low seven bits and the current sense of the more probable symbol
  * (MPS) in bit 7. After each renormalisation the index moves along the table: to a smaller Qe
  * after an MPS, to a larger one after an LPS, and some states swap the MPS sense on an LPS.
  *
  * <p>Like libjpeg, C here is a single register that holds the interval base in its upper part and
  * the bits not yet used in its low {@code ct} bits, so a decision needs one variable shift instead
- * of the standard's fixed layout (Figures D.19–D.22 describe the same procedure on that layout).
+ * of the standard's fixed layout of a 16-bit Cx beside an 8-bit C-low (Section D.2.3).
  *
- * <p>Input (Figure D.24 / Section D.2.6): bytes of the segment, with a 0x00 after 0xFF removed
+ * <p>Input (Byte_in, Figure D.20): bytes of the segment, with a 0x00 after 0xFF removed
  * (byte stuffing). Reaching a marker is normal for this coder: it reads ahead, so from the marker
  * on it is fed zero bytes, and the marker is left for the caller ({@link #pendingMarker}).
  */
 final class QmDecoder {
 
-    /** Table D.2: Qe for each state. Entry 113 is a fixed estimate of one half (never adapts). */
+    /**
+     * Qe for each state of the standard's probability estimation table. Entry 113, not in the
+     * standard, is libjpeg's fixed estimate of one half (it never adapts), used for signs.
+     */
     private static final int[] QE = {
         0x5a1d, 0x2586, 0x1114, 0x080b, 0x03d8, 0x01da, 0x00e5, 0x006f, 0x0036, 0x001a,
         0x000d, 0x0006, 0x0003, 0x0001, 0x5a7f, 0x3f25, 0x2cf2, 0x207c, 0x17b9, 0x1182,
@@ -42,7 +45,7 @@ final class QmDecoder {
         0x375e, 0x5231, 0x4c0f, 0x4639, 0x415e, 0x5627, 0x50e7, 0x4b85, 0x5597, 0x504f,
         0x5a10, 0x5522, 0x59eb, 0x5a1d,
     };
-    /** Table D.2: the next state after a less probable symbol. */
+    /** The next state after a less probable symbol. */
     private static final int[] NEXT_LPS = {
         1, 14, 16, 18, 20, 23, 25, 28, 30, 33, 35, 9, 10, 12, 15, 36, 38, 39, 40, 42,
         43, 45, 46, 48, 49, 51, 52, 54, 56, 57, 59, 60, 62, 63, 32, 33, 37, 64, 65, 67,
@@ -51,7 +54,7 @@ final class QmDecoder {
         80, 88, 89, 90, 91, 92, 93, 86, 88, 95, 96, 97, 99, 99, 93, 95, 101, 102, 103, 104,
         99, 105, 106, 107, 103, 105, 108, 109, 110, 111, 110, 112, 112, 113,
     };
-    /** Table D.2: the next state after a more probable symbol. */
+    /** The next state after a more probable symbol. */
     private static final int[] NEXT_MPS = {
         1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 13, 15, 16, 17, 18, 19, 20,
         21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 9, 37, 38, 39, 40,
@@ -60,7 +63,7 @@ final class QmDecoder {
         81, 82, 83, 84, 85, 86, 87, 71, 89, 90, 91, 92, 93, 94, 86, 96, 97, 98, 99, 100,
         93, 102, 103, 104, 99, 106, 107, 103, 109, 107, 111, 109, 111, 113,
     };
-    /** Table D.2: the states whose MPS sense flips on a less probable symbol. */
+    /** The states whose MPS sense flips on a less probable symbol. */
     private static final boolean[] SWITCH_MPS = new boolean[QE.length];
 
     static {
@@ -120,14 +123,14 @@ final class QmDecoder {
      * @return 0 or 1
      */
     int decode(byte[] bins, int bin) {
-        // Renormalisation (Section D.2.6): double A until it is at least half the range again,
+        // Renormalisation (Renorm_d, Section D.2.6): double A until it is at least half the range again,
         // bringing in a byte whenever the bits buffered in C run out.
         while (a < 0x8000) {
             if (--ct < 0) {
                 c = (c << 8) | nextByte();
                 ct += 8;
                 if (ct < 0 && ++ct == 0) {
-                    a = 0x8000; // the first two bytes are in: the interval starts full (0x10000 after the shift)
+                    a = 0x8000; // Initdec (D.2.7): two bytes are in, the interval starts full (0x10000 after the shift)
                 }
             }
             a <<= 1;
@@ -142,7 +145,7 @@ final class QmDecoder {
         long split = lower << ct;
         if (c >= split) {
             // C lies in the top Qe: the LPS, unless the "conditional exchange" applies — when the
-            // LPS part is the larger of the two, the coder gave it to the MPS (Section D.1.5).
+            // LPS part is the larger of the two, the coder gave it to the MPS (Section D.2.1).
             c -= split;
             boolean lpsPartIsLarger = a < qe;
             a = qe;
