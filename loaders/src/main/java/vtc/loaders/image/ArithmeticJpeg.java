@@ -32,6 +32,20 @@ final class ArithmeticJpeg {
         58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
     };
 
+    /**
+     * How many bytes the reference hands its JPEG decoder at a time. Pillow 9.4 reads a JPEG in
+     * chunks of this size (its {@code decodermaxblock}), giving libjpeg-turbo the next chunk
+     * whenever the decoder suspends for want of data. libjpeg-turbo can suspend while it reads
+     * markers, but not inside arithmetic-coded data: there, running out of bytes is an error
+     * ("broken data stream when reading image file"). So the reference decodes an arithmetic
+     * JPEG only if each scan's data, restart markers included, lies within the chunks read by
+     * the time the scan starts — in practice, files up to 64 KiB, and progressive ones whose scan
+     * boundaries happen to fall right. Measured: a 45×37 and a 400×267 file padded with a comment
+     * segment decode at 65,536 bytes and fail at 65,537, sequential and progressive. This decoder
+     * refuses exactly those files too, with a message that says why.
+     */
+    static final int PILLOW_READ = 65536;
+
     /** One frame component: its sampling factors and its coefficient blocks. */
     static final class Component {
         final int id;
@@ -73,6 +87,8 @@ final class ArithmeticJpeg {
     private final byte[] data;
     private final Path file;
     private final long maxPixels;
+    /** The end of the chunks the reference has read so far (a multiple of {@link #PILLOW_READ}). */
+    private long readable = PILLOW_READ;
     private final int[][] quantTables = new int[4][];
     private final ArithmeticScan.Conditioning conditioning = new ArithmeticScan.Conditioning();
     private int restartInterval;
@@ -133,6 +149,7 @@ final class ArithmeticJpeg {
             if (p + 1 >= data.length) {
                 throw truncated();
             }
+            readMarkerBytesBefore(p + 2);
             if ((data[p] & 0xFF) != 0xFF) {
                 throw corrupt("expected a marker at byte " + p);
             }
@@ -157,6 +174,7 @@ final class ArithmeticJpeg {
             }
             int body = p + 2;
             int end = p + length;
+            readMarkerBytesBefore(end);
             switch (marker) {
                 case 0xDB -> readQuantTables(body, end);
                 case 0xCC -> readConditioning(body, end);
@@ -185,6 +203,16 @@ final class ArithmeticJpeg {
                     throw truncated();
                 }
             }
+        }
+    }
+
+    /**
+     * The reference reading marker bytes up to {@code end}: where they run past the chunks it has,
+     * its decoder suspends and it reads more (see {@link #PILLOW_READ}).
+     */
+    private void readMarkerBytesBefore(int end) {
+        while (readable < end) {
+            readable += PILLOW_READ;
         }
     }
 
@@ -352,7 +380,8 @@ final class ArithmeticJpeg {
         }
         scans++;
         ArithmeticScan.Header header = new ArithmeticScan.Header(inScan, dcTable, acTable, ss, se, ah, al);
-        ArithmeticScan scan = new ArithmeticScan(data, end, file, header, progressive, conditioning);
+        int scanReadable = (int) Math.min(readable, Integer.MAX_VALUE);
+        ArithmeticScan scan = new ArithmeticScan(data, end, scanReadable, file, header, progressive, conditioning);
         return scan.decode(ceilDiv(width, 8 * maxH), ceilDiv(height, 8 * maxV), restartInterval);
     }
 
@@ -431,6 +460,14 @@ final class ArithmeticJpeg {
     static ImageFileException truncated(Path file) {
         return new ImageFileException(file, "truncated or corrupt image data: the arithmetic-coded JPEG data ends"
                 + " before the image is complete (premature end of data)");
+    }
+
+    /** The refusal of an arithmetic JPEG that the reference cannot decode for want of data (see {@link #PILLOW_READ}). */
+    static ImageFileException pastPillowsRead(Path file, int readable) {
+        return new ImageFileException(file, "arithmetic-coded JPEG whose coded data runs past byte " + readable
+                + ", which the reference (Pillow 9.4, reading JPEGs " + PILLOW_READ / 1024 + " KiB at a time on"
+                + " libjpeg-turbo, which cannot wait for more data inside arithmetic-coded data) refuses as a"
+                + " \"broken data stream\"; re-encode it with Huffman coding, e.g. jpegtran -copy all in.jpg > out.jpg");
     }
 
     private ImageFileException corrupt(String what) {

@@ -70,6 +70,7 @@ final class ArithmeticScan {
     private final boolean progressive;
     private final Conditioning conditioning;
     private final byte[] data;
+    private final int readable;
     private final Path file;
 
     private final byte[][] dcStats = new byte[16][];
@@ -78,11 +79,16 @@ final class ArithmeticScan {
     private final int[] lastDc;
     private final int[] dcContext;
 
-    /** A scan whose entropy-coded data starts at {@code data[start]}. */
-    ArithmeticScan(byte[] data, int start, Path file, Header header, boolean progressive, Conditioning conditioning) {
+    /**
+     * A scan whose entropy-coded data starts at {@code data[start]}, decoded from the bytes before
+     * {@code readable} only (see {@link ArithmeticJpeg#PILLOW_READ}).
+     */
+    ArithmeticScan(byte[] data, int start, int readable, Path file, Header header, boolean progressive,
+                   Conditioning conditioning) {
         this.data = data;
+        this.readable = readable;
         this.file = file;
-        this.qm = new QmDecoder(data, start, file);
+        this.qm = new QmDecoder(data, start, readable, file);
         this.components = header.components();
         this.dcTable = header.dcTable();
         this.acTable = header.acTable();
@@ -114,7 +120,7 @@ final class ArithmeticScan {
 
     /**
      * Decodes every MCU of the scan, with restart markers every {@code restartInterval} MCUs (0:
-     * none), and returns the position of the marker that ends the scan.
+     * none), and returns where the scan's data ends: where the marker that follows must start.
      */
     int decode(int mcusWide, int mcusHigh, int restartInterval) {
         int nextRestart = 0;
@@ -147,7 +153,7 @@ final class ArithmeticScan {
                 }
             }
         }
-        return nextMarker(qm.position());
+        return qm.position();
     }
 
     /** One block's part of the scan; {@code at} is the index of its coefficient 0. */
@@ -332,6 +338,9 @@ final class ArithmeticScan {
         }
         if (p + 1 >= data.length) {
             throw ArithmeticJpeg.truncated(file);
+        }
+        if (p + 1 >= readable) {
+            throw ArithmeticJpeg.pastPillowsRead(file, readable);
         }
         if ((data[p] & 0xFF) != 0xFF || data[p + 1] == 0) {
             throw new ImageFileException(file, "truncated or corrupt image data: extraneous bytes after an"

@@ -30,7 +30,8 @@ import javax.imageio.stream.ImageInputStream;
  * it), GIF (the first frame, on its logical screen), BMP, TIFF (16-bit with the horizontal differencing predictor
  * undone here, {@link TiffPredictor}; 16-bit CMYK; premultiplied alpha as Pillow un-premultiplies it) and lossless
  * WebP ({@link WebpLossless}), each checked against Pillow's pixels. Refused as Pillow refuses them: 16-bit grey TIFF
- * with alpha, lossless and hierarchical arithmetic JPEG, JPEG samples of more than 8 bits.
+ * with alpha, lossless and hierarchical arithmetic JPEG, arithmetic JPEG data past Pillow's 64 KiB reads
+ * ({@link ArithmeticJpeg#PILLOW_READ}), JPEG samples of more than 8 bits.
  */
 public final class ImageFiles {
 

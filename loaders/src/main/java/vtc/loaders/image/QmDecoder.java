@@ -77,6 +77,8 @@ final class QmDecoder {
 
     private final byte[] data;
     private final Path file;
+    /** The bytes the reference has in hand while it decodes this segment (see {@link ArithmeticJpeg#PILLOW_READ}). */
+    private final int readable;
     private int position;
     /** A marker reached inside the segment (its second byte), or 0. */
     private int pendingMarker;
@@ -86,10 +88,14 @@ final class QmDecoder {
     /** Unused code bits in the low end of C; −16 before the first two bytes are in. */
     private int ct;
 
-    /** A decoder reading {@code data} from {@code position}, which must be the start of a segment. */
-    QmDecoder(byte[] data, int position, Path file) {
+    /**
+     * A decoder reading {@code data} from {@code position}, which must be the start of a segment,
+     * and refusing to read at or past {@code readable}.
+     */
+    QmDecoder(byte[] data, int position, int readable, Path file) {
         this.data = data;
         this.position = position;
+        this.readable = readable;
         this.file = file;
         restart();
     }
@@ -173,19 +179,13 @@ final class QmDecoder {
         if (pendingMarker != 0) {
             return 0;
         }
-        if (position >= data.length) {
-            throw truncated();
-        }
-        int b = data[position++] & 0xFF;
+        int b = read();
         if (b != 0xFF) {
             return b;
         }
         int next;
         do {
-            if (position >= data.length) {
-                throw truncated();
-            }
-            next = data[position++] & 0xFF;
+            next = read();
         } while (next == 0xFF); // fill bytes before a marker
         if (next == 0) {
             return 0xFF; // a stuffed zero: the 0xFF was data
@@ -195,7 +195,13 @@ final class QmDecoder {
         return 0;
     }
 
-    private ImageFileException truncated() {
-        return ArithmeticJpeg.truncated(file);
+    private int read() {
+        if (position >= data.length) {
+            throw ArithmeticJpeg.truncated(file);
+        }
+        if (position >= readable) {
+            throw ArithmeticJpeg.pastPillowsRead(file, readable);
+        }
+        return data[position++] & 0xFF;
     }
 }

@@ -2,14 +2,19 @@ package vtc.loaders.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.Raster;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -63,6 +68,51 @@ class ArithmeticJpegTest {
                 reader.dispose();
             }
         }
+    }
+
+    /**
+     * The reference reads a JPEG 64 KiB at a time and cannot wait for more data inside
+     * arithmetic-coded data ({@link ArithmeticJpeg#PILLOW_READ}). Padding a file with a comment
+     * segment after SOI moves its data; what Pillow 9.4 did with each padded file, measured:
+     * 65,536 bytes — the same pixels; 65,537 bytes — "broken data stream" (the end-of-image
+     * marker, which the decoder reads ahead into, is one byte past the first read); padded by
+     * more than 64 KiB, so the header runs past the first read and the decoder suspends there
+     * and reads on — the same pixels again. Sequential with restarts, and progressive.
+     */
+    @ParameterizedTest
+    @CsvSource({"jpeg-arithmetic-photo-restart.jpg", "jpeg-arithmetic-photo-progressive.jpg"})
+    void refusedExactlyWhereTheReferencesReadsFallShort(String name, @TempDir Path dir) throws Exception {
+        byte[] jpeg = Files.readAllBytes(reference(name));
+        byte[] pixels = ImageFiles.read(reference(name)).rgb();
+
+        Path fits = Files.write(dir.resolve("fits.jpg"), paddedTo(jpeg, 65_536));
+        assertArrayEquals(pixels, ImageFiles.read(fits).rgb());
+
+        Path oneOver = Files.write(dir.resolve("one-over.jpg"), paddedTo(jpeg, 65_537));
+        ImageFileException e = assertThrows(ImageFileException.class, () -> ImageFiles.read(oneOver));
+        assertTrue(e.getMessage().contains("runs past byte 65536") && e.getMessage().contains("Pillow"), e.getMessage());
+
+        Path headerPast = Files.write(dir.resolve("header-past.jpg"), paddedTo(jpeg, 65_536 + jpeg.length + 8));
+        assertArrayEquals(pixels, ImageFiles.read(headerPast).rgb());
+    }
+
+    /** The JPEG with comment segments (COM) inserted after SOI so that it is {@code total} bytes long. */
+    private static byte[] paddedTo(byte[] jpeg, int total) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        int pad = total - jpeg.length;
+        while (pad > 0) {
+            int body = Math.min(pad - 4, 65_533);
+            out.write(0xFF);
+            out.write(0xFE);
+            out.write((body + 2) >> 8);
+            out.write((body + 2) & 0xFF);
+            out.writeBytes(new byte[body]);
+            pad -= body + 4;
+        }
+        out.write(jpeg, 2, jpeg.length - 2);
+        assertEquals(total, out.size());
+        return out.toByteArray();
     }
 
     /**
