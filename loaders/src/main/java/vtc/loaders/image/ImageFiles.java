@@ -95,7 +95,7 @@ public final class ImageFiles {
                 if (gifScreen != null) {
                     image = GifScreen.onScreen(reader, image, gifScreen);
                 } else if (tiff) {
-                    refuseWherePillowHasNoTiffMode(image, file);
+                    refuseTiffsNotDecodedAsPillowDoes(reader, image, file);
                     if (cmykTheJdkCallsRgb(reader, image)) {
                         return PillowRgbConversion.fromCmyk(image.getRaster());
                     }
@@ -317,15 +317,24 @@ public final class ImageFiles {
     }
 
     /**
-     * Pillow 9.4 opens TIFFs by a table of layouts; 16-bit grey with an alpha channel is not in it
-     * ("cannot identify image file"), though the JDK decodes it.
+     * TIFF layouts whose pixels would differ from the reference's. Pillow 9.4 opens TIFFs by a
+     * table of layouts; 16-bit grey with an alpha channel is not in it ("cannot identify image
+     * file"), though the JDK decodes it. CIE L*a*b* TIFFs both open, but Pillow converts their
+     * colours to RGB its own way, which is not reproduced here.
      */
-    private static void refuseWherePillowHasNoTiffMode(BufferedImage image, Path file) {
+    private static void refuseTiffsNotDecodedAsPillowDoes(ImageReader reader, BufferedImage image, Path file)
+            throws IOException {
         java.awt.image.ColorModel model = image.getColorModel();
         if (model.getColorSpace().getType() == ColorSpace.TYPE_GRAY && model.hasAlpha()
                 && model.getTransferType() != java.awt.image.DataBuffer.TYPE_BYTE) {
             throw new ImageFileException(file, "16-bit grey TIFF with an alpha channel, which Pillow (the reference)"
                     + " cannot open either; convert it to 8 bits or drop the alpha channel first");
+        }
+        int[] photometric = TiffFields.values(reader.getImageMetadata(0), TiffFields.PHOTOMETRIC_INTERPRETATION);
+        if (photometric != null && photometric.length == 1 && photometric[0] >= TiffFields.CIE_LAB
+                && photometric[0] <= TiffFields.ITU_LAB) {
+            throw new ImageFileException(file, "CIE L*a*b* TIFF, which is not supported (the reference converts its"
+                    + " colours in a way not reproduced here); convert it to RGB first");
         }
     }
 

@@ -12,6 +12,9 @@ final class TiffFields {
     static final int PHOTOMETRIC_INTERPRETATION = 262;
     /** PhotometricInterpretation "separated": inks, CMYK unless an InkSet field says otherwise. */
     static final int SEPARATED = 5;
+    /** PhotometricInterpretation CIELab, ICCLab and ITULab: 8, 9 and 10. */
+    static final int CIE_LAB = 8;
+    static final int ITU_LAB = 10;
     static final int PREDICTOR = 317;
     static final int COLOR_MAP = 320;
     static final int TILE_WIDTH = 322;
