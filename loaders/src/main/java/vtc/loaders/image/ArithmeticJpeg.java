@@ -162,8 +162,11 @@ final class ArithmeticJpeg {
             if (marker == 0xD9) {
                 break; // EOI
             }
-            if (marker == 0x01 || marker >= 0xD0 && marker <= 0xD8) {
-                throw corrupt("unexpected marker 0x" + Integer.toHexString(marker) + " outside a scan");
+            if (marker == 0x01 || marker >= 0xD0 && marker <= 0xD7) {
+                continue; // TEM and stray restart markers have no length; libjpeg passes over them too
+            }
+            if (marker == 0xD8) {
+                throw corrupt("a second start-of-image marker");
             }
             if (p + 2 > data.length) {
                 throw truncated();
@@ -178,18 +181,22 @@ final class ArithmeticJpeg {
             switch (marker) {
                 case 0xDB -> readQuantTables(body, end);
                 case 0xCC -> readConditioning(body, end);
-                case 0xDD -> restartInterval = end - body >= 2 ? u16(body) : failLength("DRI");
+                case 0xDD -> restartInterval = end - body == 2 ? u16(body) : failLength("DRI");
                 case 0xC9, 0xCA -> readFrame(marker, body, end);
                 case 0xDA -> {
                     end = readScan(body, end);
                 }
-                case 0xDC -> throw new ImageFileException(file, "JPEG with a DNL marker (height given after the"
-                        + " first scan), which is not supported");
+                case 0xC4, 0xDC, 0xFE -> {
+                    // DHT, DNL (the height is in the frame header already) and COM: nothing to use here.
+                }
                 default -> {
-                    if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8) {
+                    if (marker >= 0xC0 && marker <= 0xCF) {
                         throw corrupt("a second frame header (SOF" + (marker - 0xC0) + ")");
                     }
-                    // DHT, APPn, COM and the like carry nothing the arithmetic decoder uses.
+                    if (marker < 0xE0 || marker > 0xEF) {
+                        throw corrupt("unknown marker 0x" + Integer.toHexString(marker)); // as libjpeg refuses it
+                    }
+                    // APPn: EXIF, JFIF, Adobe, ICC … read (where needed) by JpegHeader.
                 }
             }
             p = end;
