@@ -146,6 +146,31 @@ class BadImageFileTest {
         }
     }
 
+    /**
+     * 16-bit TIFFs with the differencing predictor (decompressed by the JDK from a patched copy),
+     * cut short and with single bytes changed throughout — the directory included: each decodes
+     * or is an ImageFileException naming the file.
+     */
+    @Test
+    void damagedSixteenBitPredictorTiffIsRefusedCleanly() throws Exception {
+        for (String name : new String[] {"tiff16-rgb-tiled-predictor.tif", "tiff16-grey-zip-predictor-msb.tif"}) {
+            byte[] good = Files.readAllBytes(Path.of(getClass().getResource("/pillow-reference/" + name).toURI()));
+            Path file = dir.resolve("damaged-" + name);
+            int refused = 0;
+            for (int cut = 9; cut < good.length; cut += 211) {
+                Files.write(file, Arrays.copyOf(good, cut));
+                refused += decodesOrRefusesCleanly(file);
+            }
+            for (int at = 0; at < good.length; at += 37) {
+                byte[] damaged = good.clone();
+                damaged[at] ^= (byte) (0x5A + at);
+                Files.write(file, damaged);
+                decodesOrRefusesCleanly(file);
+            }
+            assertTrue(refused > 0, "truncated files are refused");
+        }
+    }
+
     /** The frame's declared size is checked before any coefficient memory is allocated. */
     @Test
     void hugeArithmeticJpegIsRefusedBeforeDecoding() throws Exception {
