@@ -98,8 +98,8 @@ final class ArithmeticJpeg {
     private Component[] components;
     private int maxH;
     private int maxV;
-    /** Per component and zigzag position, the bit position the progression has reached (−1: none yet). */
-    private int[][] coefficientBits;
+    /** How far the scans have refined each component's coefficients. */
+    private JpegProgression progression;
     private int scans;
 
     private ArithmeticJpeg(byte[] data, Path file, long maxPixels) {
@@ -210,6 +210,10 @@ final class ArithmeticJpeg {
                     throw truncated();
                 }
             }
+            return;
+        }
+        if (progression.smoothedByTheReference()) {
+            throw JpegProgression.smoothingRefused(file);
         }
     }
 
@@ -228,22 +232,34 @@ final class ArithmeticJpeg {
     }
 
     private void readQuantTables(int p, int end) {
+        if (!readQuantTables(data, p, end, quantTables)) {
+            throw corrupt("a malformed quantization table (DQT)");
+        }
+    }
+
+    /**
+     * The tables of a DQT segment's body {@code data[p…end)} into {@code tables} (by their
+     * number, in natural order, each value cast to 16 bits as libjpeg keeps its multipliers);
+     * false when the segment is malformed.
+     */
+    static boolean readQuantTables(byte[] data, int p, int end, int[][] tables) {
         while (p < end) {
             int precision = (data[p] & 0xFF) >> 4;
             int index = data[p] & 0x0F;
             p++;
             int size = precision == 0 ? 1 : 2;
             if (index > 3 || precision > 1 || p + 64 * size > end) {
-                throw corrupt("a malformed quantization table (DQT)");
+                return false;
             }
             int[] table = new int[64];
             for (int k = 0; k < 64; k++) {
-                int value = size == 1 ? data[p] & 0xFF : u16(p);
-                table[NATURAL_ORDER[k]] = (short) value; // libjpeg keeps 16-bit multipliers
+                int value = size == 1 ? data[p] & 0xFF : ((data[p] & 0xFF) << 8) | (data[p + 1] & 0xFF);
+                table[NATURAL_ORDER[k]] = (short) value;
                 p += size;
             }
-            quantTables[index] = table;
+            tables[index] = table;
         }
+        return true;
     }
 
     /** DAC: per table, the DC conditioning bounds L (low nibble) and U, or the AC bound Kx. */
@@ -332,10 +348,7 @@ final class ArithmeticJpeg {
             components[c] = new Component(f[0], f[1], f[2], f[3], ceilDiv(width * f[1], maxH),
                     ceilDiv(height * f[2], maxV), mcusWide * f[1], mcusHigh * f[2]);
         }
-        coefficientBits = new int[n][64];
-        for (int[] bits : coefficientBits) {
-            java.util.Arrays.fill(bits, -1);
-        }
+        progression = new JpegProgression(n);
     }
 
     /** Reads a scan header and decodes the scan; returns where the next marker starts. */
@@ -407,18 +420,13 @@ final class ArithmeticJpeg {
         if (bad || (ah != 0 && al != ah - 1) || al > 13) {
             throw corrupt("an invalid progressive scan (Ss=" + ss + ", Se=" + se + ", Ah=" + ah + ", Al=" + al + ")");
         }
-        for (int c : indices) {
-            int[] bits = coefficientBits[c];
-            if (ss > 0 && bits[0] < 0) {
-                throw corrupt("a progressive AC scan before the component's DC scan");
-            }
-            for (int k = ss; k <= se; k++) {
-                if (ah != Math.max(bits[k], 0)) {
-                    throw corrupt("a progressive scan out of order (coefficient " + k + " of component "
-                            + components[c].id + ")");
-                }
-                bits[k] = al;
-            }
+        int[][] tables = new int[components.length][];
+        for (int c = 0; c < components.length; c++) {
+            tables[c] = quantTables[components[c].quantTable];
+        }
+        String outOfOrder = progression.scan(indices, ss, se, ah, al, tables);
+        if (outOfOrder != null) {
+            throw corrupt(outOfOrder);
         }
     }
 
@@ -429,10 +437,8 @@ final class ArithmeticJpeg {
         int[] block = new int[64];
         for (int c = 0; c < components.length; c++) {
             Component comp = components[c];
-            int[] quant = comp.quant != null ? comp.quant : quantTables[comp.quantTable];
-            if (quant == null) {
-                throw corrupt("component " + comp.id + " has no quantization table");
-            }
+            // A component in no scan has only zero coefficients; libjpeg gives it a zero table (mid-grey).
+            int[] quant = comp.quant != null ? comp.quant : new int[64];
             int[] plane = new int[Math.multiplyExact(comp.width, comp.height)];
             for (int by = 0; by < comp.blocksWithData(false); by++) {
                 for (int bx = 0; bx < comp.blocksWithData(true); bx++) {

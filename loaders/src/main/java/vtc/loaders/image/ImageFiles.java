@@ -31,7 +31,8 @@ import javax.imageio.stream.ImageInputStream;
  * undone here, {@link TiffPredictor}; 16-bit CMYK; premultiplied alpha as Pillow un-premultiplies it) and lossless
  * WebP ({@link WebpLossless}), each checked against Pillow's pixels. Refused as Pillow refuses them: 16-bit grey TIFF
  * with alpha, lossless and hierarchical arithmetic JPEG, arithmetic JPEG data past Pillow's 64 KiB reads
- * ({@link ArithmeticJpeg#PILLOW_READ}), JPEG samples of more than 8 bits.
+ * ({@link ArithmeticJpeg#PILLOW_READ}), JPEG samples of more than 8 bits. Refused because the reference's result is
+ * not reproduced: CIE L*a*b* TIFF, progressive JPEG with incomplete low frequencies ({@link JpegProgression}).
  */
 public final class ImageFiles {
 
@@ -149,6 +150,9 @@ public final class ImageFiles {
      * others, which the JDK decodes exactly as the reference does.
      */
     private static RgbImage jpegWhereTheJdkDiffers(ImageReader reader, JpegHeader header, Path file) throws IOException {
+        if (header.frameMarker() == 0xC2 && JpegProgression.ofFile(file).smoothedByTheReference()) {
+            throw JpegProgression.smoothingRefused(file);
+        }
         if (header.components() == 4) {
             return JpegSampleConversion.fourChannels(readRaw(reader, file), header.ycck());
         }
