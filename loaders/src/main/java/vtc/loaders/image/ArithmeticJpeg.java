@@ -371,8 +371,13 @@ final class ArithmeticJpeg {
             while (c < components.length && components[c].id != id) {
                 c++;
             }
-            if (c == components.length || (i > 0 && c <= indices[i - 1])) {
-                throw corrupt("a scan naming component id " + id + ", not in the frame or out of order");
+            for (int j = 0; j < i && c < components.length; j++) {
+                if (indices[j] == c) {
+                    c = components.length; // named twice
+                }
+            }
+            if (c == components.length) {
+                throw corrupt("a scan naming component id " + id + ", not in the frame or named twice");
             }
             inScan[i] = components[c];
             indices[i] = c;
