@@ -6,9 +6,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The RIFF container of a WebP file: finds the image chunk and decodes it. Lossless images
- * ({@code VP8L}) are decoded by {@link WebpLossless}; lossy ({@code VP8 }) and animated files
- * are refused with a message that says so.
+ * The RIFF container of a WebP file (WebP container specification): a sequence of chunks, each
+ * a four-letter id, a 32-bit little-endian size and the data, padded to an even length.
+ *
+ * <ul>
+ *   <li>Simple files hold one image chunk: {@code VP8 } (lossy, {@link Vp8Decoder}) or
+ *       {@code VP8L} (lossless, {@link WebpLossless}).</li>
+ *   <li>Extended files start with {@code VP8X} (feature flags and the canvas size); a still image
+ *       is then an optional {@code ALPH} chunk ({@link WebpAlpha}) followed by {@code VP8 }, or a
+ *       {@code VP8L} chunk; an animation is an {@code ANIM} chunk and one {@code ANMF} chunk per
+ *       frame ({@link WebpAnimation}). Metadata chunks (ICCP, EXIF, XMP, unknown ones) are skipped.</li>
+ * </ul>
+ *
+ * The result is what Pillow's {@code convert("RGB")} gives: alpha is dropped, the colour values
+ * under it are kept as decoded.
  */
 final class WebpFile {
 
@@ -21,6 +32,29 @@ final class WebpFile {
                 && new String(head, 8, 4, StandardCharsets.ISO_8859_1).equals("WEBP");
     }
 
+    /** One chunk: its id and where its data lie in the file. */
+    record Chunk(String id, int start, int size) {
+    }
+
+    /** Reads the chunk header at {@code at} and checks that the chunk lies within {@code end}. */
+    static Chunk chunkAt(Path file, byte[] data, int at, int end) {
+        if (at + 8 > end) {
+            throw new ImageFileException(file, "truncated WebP file (a chunk header is cut off)");
+        }
+        String id = new String(data, at, 4, StandardCharsets.ISO_8859_1);
+        long size = le32(data, at + 4);
+        if (size > end - (at + 8)) {
+            throw new ImageFileException(file, "truncated WebP file (chunk " + printable(id) + " claims " + size
+                    + " bytes)");
+        }
+        return new Chunk(id, at + 8, (int) size);
+    }
+
+    /** Where the chunk after {@code c} starts (chunks are padded to an even size). */
+    static int next(Chunk c) {
+        return c.start() + c.size() + (c.size() & 1);
+    }
+
     static RgbImage read(Path file, long maxPixels) {
         byte[] data;
         try {
@@ -28,32 +62,98 @@ final class WebpFile {
         } catch (IOException e) {
             throw new ImageFileException(file, "cannot read the file: " + e.getMessage(), e);
         }
-        int at = 12;
-        while (at + 8 <= data.length) {
-            String id = new String(data, at, 4, StandardCharsets.ISO_8859_1);
-            long size = (data[at + 4] & 0xFFL) | (data[at + 5] & 0xFFL) << 8 | (data[at + 6] & 0xFFL) << 16
-                    | (data[at + 7] & 0xFFL) << 24;
-            int body = at + 8;
-            if (size > data.length - body) {
-                throw new ImageFileException(file, "truncated WebP file (chunk " + printable(id) + " claims " + size
-                        + " bytes)");
-            }
-            switch (id) {
-                case "VP8L":
-                    return WebpLossless.decode(file, data, body, (int) size, maxPixels);
+        // The RIFF size covers everything after its own field; bytes past it are not part of the file.
+        long riffEnd = 8 + le32(data, 4);
+        if (riffEnd > data.length) {
+            throw new ImageFileException(file, "truncated WebP file (the RIFF header claims " + riffEnd + " bytes, the file has "
+                    + data.length + ")");
+        }
+        int end = (int) riffEnd;
+        Chunk first = chunkAt(file, data, 12, end);
+        switch (first.id()) {
+            case "VP8 ":
+                return lossy(file, data, first, null, maxPixels);
+            case "VP8L":
+                return WebpLossless.decode(file, data, first.start(), first.size(), maxPixels);
+            case "VP8X":
+                return extended(file, data, first, end, maxPixels);
+            default:
+                throw new ImageFileException(file, "corrupt WebP: the first chunk is " + printable(first.id())
+                        + ", not VP8, VP8L or VP8X");
+        }
+    }
+
+    /** An extended file: a still image (with optional alpha) or the first frame of an animation. */
+    private static RgbImage extended(Path file, byte[] data, Chunk vp8x, int end, long maxPixels) {
+        if (vp8x.size() < 10) {
+            throw new ImageFileException(file, "corrupt WebP: the VP8X chunk is too short");
+        }
+        int flags = data[vp8x.start()] & 0xFF;
+        boolean animated = (flags & 0x02) != 0;
+        int canvasWidth = le24(data, vp8x.start() + 4) + 1;
+        int canvasHeight = le24(data, vp8x.start() + 7) + 1;
+        if ((long) canvasWidth * canvasHeight > maxPixels) {
+            throw new ImageFileException(file, "image of " + canvasWidth + "x" + canvasHeight
+                    + " pixels exceeds the limit of " + maxPixels + " pixels");
+        }
+        if (animated) {
+            return WebpAnimation.firstFrame(file, data, next(vp8x), end, canvasWidth, canvasHeight, maxPixels);
+        }
+        RgbImage image = stillImage(file, data, next(vp8x), end, maxPixels);
+        if (image == null) {
+            throw new ImageFileException(file, "WebP file without an image chunk");
+        }
+        if (image.width() != canvasWidth || image.height() != canvasHeight) {
+            throw new ImageFileException(file, "corrupt WebP: a " + image.width() + "x" + image.height()
+                    + " image on a " + canvasWidth + "x" + canvasHeight + " canvas");
+        }
+        return image;
+    }
+
+    /**
+     * Decodes the image in the chunks from {@code at} to {@code end}: an optional {@code ALPH}
+     * chunk then {@code VP8 }, or {@code VP8L}. Returns null if there is no image chunk.
+     */
+    static RgbImage stillImage(Path file, byte[] data, int at, int end, long maxPixels) {
+        Chunk alpha = null;
+        while (at < end) {
+            Chunk c = chunkAt(file, data, at, end);
+            switch (c.id()) {
+                case "ALPH":
+                    if (alpha == null) { // as libwebp, the first one counts
+                        alpha = c;
+                    }
+                    break;
                 case "VP8 ":
-                    throw new ImageFileException(file, "lossy WebP, which is not supported yet (lossless WebP is);"
-                            + " convert it first, e.g. dwebp in.webp -o out.png");
+                    return lossy(file, data, c, alpha, maxPixels);
+                case "VP8L":
+                    return WebpLossless.decode(file, data, c.start(), c.size(), maxPixels);
                 case "ANIM":
                 case "ANMF":
-                    throw new ImageFileException(file, "animated WebP, which is not supported; convert its first frame"
-                            + " to PNG first");
+                    throw new ImageFileException(file, "corrupt WebP: animation chunks in a file not flagged as animated");
                 default:
-                    break; // VP8X, ICCP, EXIF, XMP, ALPH …: skipped
+                    break; // ICCP, EXIF, XMP and unknown chunks
             }
-            at = body + (int) size + (int) (size & 1); // chunks are padded to an even size
+            at = next(c);
         }
-        throw new ImageFileException(file, "WebP file without an image chunk");
+        return null;
+    }
+
+    /** A lossy image, with the alpha chunk that precedes it if any (decoded to check it, then dropped). */
+    private static RgbImage lossy(Path file, byte[] data, Chunk vp8, Chunk alpha, long maxPixels) {
+        Vp8Decoder.Frame frame = Vp8Decoder.decode(file, data, vp8.start(), vp8.size(), maxPixels);
+        if (alpha != null) {
+            WebpAlpha.decode(file, data, alpha.start(), alpha.size(), frame.width(), frame.height());
+        }
+        return new RgbImage(frame.width(), frame.height(), WebpRgbConversion.toRgb(frame));
+    }
+
+    static int le24(byte[] d, int at) {
+        return (d[at] & 0xFF) | (d[at + 1] & 0xFF) << 8 | (d[at + 2] & 0xFF) << 16;
+    }
+
+    private static long le32(byte[] d, int at) {
+        return (d[at] & 0xFFL) | (d[at + 1] & 0xFFL) << 8 | (d[at + 2] & 0xFFL) << 16 | (d[at + 3] & 0xFFL) << 24;
     }
 
     private static String printable(String id) {

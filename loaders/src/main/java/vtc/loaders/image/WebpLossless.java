@@ -78,6 +78,16 @@ final class WebpLossless {
         return new RgbImage(width, height, rgb);
     }
 
+    /**
+     * Decodes a headerless VP8L image stream of known size, as a WebP alpha chunk stores its
+     * compressed alpha plane (the values are in the green channel).
+     *
+     * @return the ARGB pixels, row-major
+     */
+    static int[] decodeImageStream(Path file, byte[] data, int start, int length, int width, int height) {
+        return new WebpLossless(file, data, start, length).imageWithTransforms(width, height);
+    }
+
     private ImageFileException corrupt(String what) {
         return new ImageFileException(file, "corrupt WebP lossless data: " + what);
     }
