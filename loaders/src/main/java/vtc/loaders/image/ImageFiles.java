@@ -26,7 +26,8 @@ import javax.imageio.stream.ImageInputStream;
  * {@link #read} ignores the EXIF orientation as the original LLaVA does ({@link #readUpright} applies it).
  *
  * <p>Formats: PNG, JPEG (baseline and progressive; CMYK and YCCK; 4:4:0 chroma interpolated as libjpeg-turbo
- * does), GIF (the first frame, on its logical screen), BMP, TIFF and lossless WebP ({@link WebpLossless}), each
+ * does), GIF (the first frame, on its logical screen), BMP, TIFF and WebP ({@link WebpFile}: lossless, lossy with or
+ * without alpha, and the first frame of animations, on its canvas), each
  * checked against Pillow's pixels.
  */
 public final class ImageFiles {
@@ -38,7 +39,8 @@ public final class ImageFiles {
 
     /** ImageIO format names read here: each checked against Pillow's pixels in the tests. */
     private static final java.util.Set<String> SUPPORTED = java.util.Set.of("png", "jpeg", "gif", "bmp", "tif", "tiff");
-    private static final String SUPPORTED_NAMES = "PNG, JPEG, GIF (first frame), BMP, TIFF and lossless WebP";
+    private static final String SUPPORTED_NAMES =
+            "PNG, JPEG, GIF (first frame), BMP, TIFF and WebP (lossless, lossy, the first frame of animations)";
 
     private ImageFiles() {
     }

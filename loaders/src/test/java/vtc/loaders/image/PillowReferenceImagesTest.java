@@ -27,7 +27,6 @@ class PillowReferenceImagesTest {
 
     /** What this decoder does not read yet, each refused with a message that names the format. */
     private static final Map<String, String> NOT_YET = Map.of(
-            "webp-lossy.webp", "lossy WebP, which is not supported yet",
             "jpeg-arithmetic.jpg", "arithmetic-coded JPEG");
 
     private static Path folder() throws URISyntaxException {
