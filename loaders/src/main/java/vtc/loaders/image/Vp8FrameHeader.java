@@ -50,32 +50,10 @@ final class Vp8FrameHeader {
     final int skipProbability;
 
     private Vp8FrameHeader(Path file, byte[] data, int start, int length, long maxPixels) {
-        if (length < 10) {
-            throw corrupt(file, "the frame header is truncated");
-        }
-        int tag = (data[start] & 0xFF) | (data[start + 1] & 0xFF) << 8 | (data[start + 2] & 0xFF) << 16;
-        boolean keyFrame = (tag & 1) == 0;
-        int profile = (tag >> 1) & 7;
-        boolean shown = ((tag >> 4) & 1) == 1;
-        int firstPartitionSize = tag >>> 5;
-        if (!keyFrame) {
-            throw corrupt(file, "the frame is not a key frame");
-        }
-        if (profile > 3) {
-            throw corrupt(file, "unknown profile " + profile);
-        }
-        if (!shown) {
-            throw corrupt(file, "the frame is marked invisible");
-        }
-        if ((data[start + 3] & 0xFF) != 0x9d || (data[start + 4] & 0xFF) != 0x01 || (data[start + 5] & 0xFF) != 0x2a) {
-            throw corrupt(file, "the key frame start code is missing");
-        }
-        // The top two bits of each dimension are an upscaling hint for players, not part of the size.
-        width = ((data[start + 6] & 0xFF) | (data[start + 7] & 0xFF) << 8) & 0x3FFF;
-        height = ((data[start + 8] & 0xFF) | (data[start + 9] & 0xFF) << 8) & 0x3FFF;
-        if (width == 0 || height == 0) {
-            throw corrupt(file, "the frame is " + width + "x" + height + " pixels");
-        }
+        int[] picture = size(file, data, start, length);
+        width = picture[0];
+        height = picture[1];
+        int firstPartitionSize = frameTag(data, start) >>> 5;
         if ((long) width * height > maxPixels) {
             throw new ImageFileException(file, "image of " + width + "x" + height + " pixels exceeds the limit of "
                     + maxPixels + " pixels");
@@ -199,6 +177,51 @@ final class Vp8FrameHeader {
         }
         skipProbability = in.readBit() == 1 ? in.readLiteral(8) : -1;
         modes = in;
+    }
+
+    /**
+     * Checks the uncompressed start of the VP8 data at {@code data[start, start + length)}: the
+     * frame tag (a shown key frame of a known profile, whose first partition lies inside the data)
+     * and the start code, and reads the picture size.
+     *
+     * @return {@code {width, height}}
+     */
+    static int[] size(Path file, byte[] data, int start, int length) {
+        if (length < 10) {
+            throw corrupt(file, "the frame header is truncated");
+        }
+        int tag = frameTag(data, start);
+        boolean keyFrame = (tag & 1) == 0;
+        int profile = (tag >> 1) & 7;
+        boolean shown = ((tag >> 4) & 1) == 1;
+        int firstPartitionSize = tag >>> 5;
+        if (!keyFrame) {
+            throw corrupt(file, "the frame is not a key frame");
+        }
+        if (profile > 3) {
+            throw corrupt(file, "unknown profile " + profile);
+        }
+        if (!shown) {
+            throw corrupt(file, "the frame is marked invisible");
+        }
+        if (firstPartitionSize >= length) {
+            throw corrupt(file, "the first partition claims " + firstPartitionSize + " bytes of a " + length + "-byte frame");
+        }
+        if ((data[start + 3] & 0xFF) != 0x9d || (data[start + 4] & 0xFF) != 0x01 || (data[start + 5] & 0xFF) != 0x2a) {
+            throw corrupt(file, "the key frame start code is missing");
+        }
+        // The top two bits of each dimension are an upscaling hint for players, not part of the size.
+        int width = ((data[start + 6] & 0xFF) | (data[start + 7] & 0xFF) << 8) & 0x3FFF;
+        int height = ((data[start + 8] & 0xFF) | (data[start + 9] & 0xFF) << 8) & 0x3FFF;
+        if (width == 0 || height == 0) {
+            throw corrupt(file, "the frame is " + width + "x" + height + " pixels");
+        }
+        return new int[] {width, height};
+    }
+
+    /** The 24-bit frame tag: key frame flag (0 = key), profile, show flag, then the first partition's size. */
+    private static int frameTag(byte[] data, int start) {
+        return (data[start] & 0xFF) | (data[start + 1] & 0xFF) << 8 | (data[start + 2] & 0xFF) << 16;
     }
 
     /** Parses the frame header of the VP8 data at {@code data[start, start + length)}. */

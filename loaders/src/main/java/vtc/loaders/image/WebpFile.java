@@ -43,7 +43,7 @@ final class WebpFile {
         }
         String id = new String(data, at, 4, StandardCharsets.ISO_8859_1);
         long size = le32(data, at + 4);
-        if (size > end - (at + 8)) {
+        if (size + (size & 1) > end - (at + 8)) { // with its padding byte, as libwebp requires
             throw new ImageFileException(file, "truncated WebP file (chunk " + printable(id) + " claims " + size
                     + " bytes)");
         }
@@ -89,6 +89,9 @@ final class WebpFile {
             throw new ImageFileException(file, "corrupt WebP: the VP8X chunk is too short");
         }
         int flags = data[vp8x.start()] & 0xFF;
+        if ((flags & ~0x3E) != 0) { // defined: ICC profile, alpha, EXIF, XMP, animation
+            throw new ImageFileException(file, "corrupt WebP: reserved VP8X flags set (0x" + Integer.toHexString(flags) + ")");
+        }
         boolean animated = (flags & 0x02) != 0;
         int canvasWidth = le24(data, vp8x.start() + 4) + 1;
         int canvasHeight = le24(data, vp8x.start() + 7) + 1;
@@ -111,36 +114,44 @@ final class WebpFile {
     }
 
     /**
-     * Decodes the image in the chunks from {@code at} to {@code end}: an optional {@code ALPH}
-     * chunk then {@code VP8 }, or {@code VP8L}. Returns null if there is no image chunk.
+     * Decodes the still image in the chunks from {@code at} to {@code end}: an optional
+     * {@code ALPH} chunk then {@code VP8 }, or {@code VP8L}, once. Returns null if there is none.
      */
-    static RgbImage stillImage(Path file, byte[] data, int at, int end, long maxPixels) {
+    private static RgbImage stillImage(Path file, byte[] data, int at, int end, long maxPixels) {
         Chunk alpha = null;
+        Chunk image = null;
         while (at < end) {
             Chunk c = chunkAt(file, data, at, end);
             switch (c.id()) {
-                case "ALPH":
-                    if (alpha == null) { // as libwebp, the first one counts
-                        alpha = c;
+                case "ALPH", "VP8 ", "VP8L" -> {
+                    if (image != null) {
+                        throw new ImageFileException(file, "corrupt WebP: a second image in a file not flagged as animated");
                     }
-                    break;
-                case "VP8 ":
-                    return lossy(file, data, c, alpha, maxPixels);
-                case "VP8L":
-                    return WebpLossless.decode(file, data, c.start(), c.size(), maxPixels);
-                case "ANIM":
-                case "ANMF":
-                    throw new ImageFileException(file, "corrupt WebP: animation chunks in a file not flagged as animated");
-                default:
-                    break; // ICCP, EXIF, XMP and unknown chunks
+                    if (c.id().equals("ALPH")) {
+                        alpha = alpha == null ? c : alpha; // as libwebp, the first one counts
+                    } else if (c.id().equals("VP8L") && alpha != null) {
+                        throw new ImageFileException(file, "corrupt WebP: an ALPH chunk before a lossless image");
+                    } else {
+                        image = c;
+                    }
+                }
+                case "ANIM", "ANMF" -> throw new ImageFileException(file,
+                        "corrupt WebP: animation chunks in a file not flagged as animated");
+                default -> {
+                    // ICCP, EXIF, XMP and unknown chunks
+                }
             }
             at = next(c);
         }
-        return null;
+        if (image == null) {
+            return null;
+        }
+        return image.id().equals("VP8L") ? WebpLossless.decode(file, data, image.start(), image.size(), maxPixels)
+                : lossy(file, data, image, alpha, maxPixels);
     }
 
     /** A lossy image, with the alpha chunk that precedes it if any (decoded to check it, then dropped). */
-    private static RgbImage lossy(Path file, byte[] data, Chunk vp8, Chunk alpha, long maxPixels) {
+    static RgbImage lossy(Path file, byte[] data, Chunk vp8, Chunk alpha, long maxPixels) {
         Vp8Decoder.Frame frame = Vp8Decoder.decode(file, data, vp8.start(), vp8.size(), maxPixels);
         if (alpha != null) {
             WebpAlpha.decode(file, data, alpha.start(), alpha.size(), frame.width(), frame.height());

@@ -54,16 +54,11 @@ final class WebpLossless {
      * @return the RGB image (alpha dropped, as Pillow's {@code convert("RGB")} does)
      */
     static RgbImage decode(Path file, byte[] data, int start, int length, long maxPixels) {
+        int[] size = size(file, data, start, length);
+        int width = size[0];
+        int height = size[1];
         WebpLossless in = new WebpLossless(file, data, start, length);
-        if (in.bits(8) != 0x2f) {
-            throw new ImageFileException(file, "corrupt WebP: the lossless bitstream lacks its signature");
-        }
-        int width = in.bits(14) + 1;
-        int height = in.bits(14) + 1;
-        in.bits(1); // alpha is used: informative only
-        if (in.bits(3) != 0) {
-            throw new ImageFileException(file, "unsupported WebP lossless version");
-        }
+        in.bits(8 + 14 + 14 + 1 + 3); // the header size() read
         if ((long) width * height > maxPixels) {
             throw new ImageFileException(file, "image of " + width + "x" + height + " pixels exceeds the limit of "
                     + maxPixels + " pixels");
@@ -76,6 +71,27 @@ final class WebpLossless {
             rgb[3 * i + 2] = (byte) argb[i];
         }
         return new RgbImage(width, height, rgb);
+    }
+
+    /**
+     * Checks the 5-byte header of the VP8L bitstream at {@code data[start, start + length)}: the
+     * signature byte 0x2f, then 14 bits each of width - 1 and height - 1, an alpha hint bit, and a
+     * 3-bit version that must be 0.
+     *
+     * @return {@code {width, height}}
+     */
+    static int[] size(Path file, byte[] data, int start, int length) {
+        WebpLossless in = new WebpLossless(file, data, start, length);
+        if (in.bits(8) != 0x2f) {
+            throw new ImageFileException(file, "corrupt WebP: the lossless bitstream lacks its signature");
+        }
+        int width = in.bits(14) + 1;
+        int height = in.bits(14) + 1;
+        in.bits(1); // alpha is used: informative only
+        if (in.bits(3) != 0) {
+            throw new ImageFileException(file, "unsupported WebP lossless version");
+        }
+        return new int[] {width, height};
     }
 
     /**
