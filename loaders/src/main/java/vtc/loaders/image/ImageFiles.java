@@ -179,7 +179,7 @@ public final class ImageFiles {
      * Reads an image and turns it upright by its EXIF orientation, as transformers' {@code load_image}
      * does with Pillow's {@code ImageOps.exif_transpose}: a phone portrait stored sideways reaches the
      * model standing up. The original LLaVA does not, which is why {@link #read} does not either.
-     * Orientation is read from a JPEG's EXIF segment and a PNG's {@code eXIf} chunk.
+     * Orientation is read from a JPEG's EXIF segment, a PNG's {@code eXIf} chunk and a WebP's {@code EXIF} chunk.
      */
     public static RgbImage readUpright(Path file) {
         RgbImage image = read(file);
@@ -194,15 +194,18 @@ public final class ImageFiles {
         }
     }
 
-    /** The EXIF orientation (1–8) of a JPEG or PNG, or 0 when the file has none. */
+    /** The EXIF orientation (1–8) of a JPEG, PNG or WebP file, or 0 when the file has none. */
     public static int orientation(Path file) {
         requireNonEmptyFile(file);
         try (var in = Files.newInputStream(file)) {
-            byte[] magic = in.readNBytes(2);
-            if (magic.length == 2 && (magic[0] & 0xFF) == 0xFF && (magic[1] & 0xFF) == 0xD8) {
+            byte[] magic = in.readNBytes(12);
+            if (WebpFile.isWebp(magic)) {
+                return WebpFile.exifOrientation(file);
+            }
+            if (magic.length >= 2 && (magic[0] & 0xFF) == 0xFF && (magic[1] & 0xFF) == 0xD8) {
                 return JpegHeader.read(file).exifOrientation();
             }
-            if (magic.length == 2 && (magic[0] & 0xFF) == 0x89 && magic[1] == 'P') {
+            if (magic.length >= 2 && (magic[0] & 0xFF) == 0x89 && magic[1] == 'P') {
                 return PngChunks.read(file).exifOrientation();
             }
             return 0;

@@ -159,6 +159,41 @@ final class WebpFile {
         return new RgbImage(frame.width(), frame.height(), WebpRgbConversion.toRgb(frame));
     }
 
+    /**
+     * The EXIF orientation (1–8) of a WebP file, or 0. As libwebp's demultiplexer (and so Pillow)
+     * sees it: the first {@code EXIF} chunk of an extended file whose VP8X flags announce EXIF
+     * data; the chunk holds a TIFF structure, sometimes after an {@code Exif\0\0} prefix. A file
+     * too damaged to find it has no orientation here ({@link #read} says what is wrong with it).
+     */
+    static int exifOrientation(Path file) {
+        byte[] data;
+        try {
+            data = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ImageFileException(file, "cannot read the file: " + e.getMessage(), e);
+        }
+        try {
+            int end = (int) Math.min(data.length, 8 + le32(data, 4));
+            Chunk vp8x = chunkAt(file, data, 12, end);
+            if (!vp8x.id().equals("VP8X") || vp8x.size() < 1 || (data[vp8x.start()] & 0x08) == 0) {
+                return 0;
+            }
+            for (int at = next(vp8x); at < end; ) {
+                Chunk c = chunkAt(file, data, at, end);
+                if (c.id().equals("EXIF")) {
+                    byte[] exif = java.util.Arrays.copyOfRange(data, c.start(), c.start() + c.size());
+                    boolean prefixed = exif.length >= 6 && new String(exif, 0, 6, StandardCharsets.ISO_8859_1)
+                            .equals("Exif\0\0");
+                    return ExifOrientation.fromTiff(exif, prefixed ? 6 : 0);
+                }
+                at = next(c);
+            }
+            return 0;
+        } catch (ImageFileException e) {
+            return 0;
+        }
+    }
+
     static int le24(byte[] d, int at) {
         return (d[at] & 0xFF) | (d[at + 1] & 0xFF) << 8 | (d[at + 2] & 0xFF) << 16;
     }
