@@ -270,7 +270,7 @@ public final class ImageFiles {
         return known + "; " + SUPPORTED_NAMES + " are supported: convert it first (e.g. to PNG)";
     }
 
-    private static void requireDecodableSize(Path file, int width, int height, long maxPixels) {
+    static void requireDecodableSize(Path file, int width, int height, long maxPixels) {
         long pixels = (long) width * height;
         if (width <= 0 || height <= 0) {
             throw new ImageFileException(file, "invalid image size " + width + "x" + height);

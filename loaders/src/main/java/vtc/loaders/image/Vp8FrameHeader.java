@@ -54,10 +54,7 @@ final class Vp8FrameHeader {
         width = picture[0];
         height = picture[1];
         int firstPartitionSize = frameTag(data, start) >>> 5;
-        if ((long) width * height > maxPixels) {
-            throw new ImageFileException(file, "image of " + width + "x" + height + " pixels exceeds the limit of "
-                    + maxPixels + " pixels");
-        }
+        ImageFiles.requireDecodableSize(file, width, height, maxPixels);
         macroblocksWide = (width + 15) >> 4;
         macroblocksHigh = (height + 15) >> 4;
 

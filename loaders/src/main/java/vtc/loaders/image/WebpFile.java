@@ -95,10 +95,7 @@ final class WebpFile {
         boolean animated = (flags & 0x02) != 0;
         int canvasWidth = le24(data, vp8x.start() + 4) + 1;
         int canvasHeight = le24(data, vp8x.start() + 7) + 1;
-        if ((long) canvasWidth * canvasHeight > maxPixels) {
-            throw new ImageFileException(file, "image of " + canvasWidth + "x" + canvasHeight
-                    + " pixels exceeds the limit of " + maxPixels + " pixels");
-        }
+        ImageFiles.requireDecodableSize(file, canvasWidth, canvasHeight, maxPixels);
         if (animated) {
             return WebpAnimation.firstFrame(file, data, next(vp8x), end, canvasWidth, canvasHeight, maxPixels);
         }

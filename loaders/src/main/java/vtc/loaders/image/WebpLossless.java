@@ -59,10 +59,7 @@ final class WebpLossless {
         int height = size[1];
         WebpLossless in = new WebpLossless(file, data, start, length);
         in.bits(8 + 14 + 14 + 1 + 3); // the header size() read
-        if ((long) width * height > maxPixels) {
-            throw new ImageFileException(file, "image of " + width + "x" + height + " pixels exceeds the limit of "
-                    + maxPixels + " pixels");
-        }
+        ImageFiles.requireDecodableSize(file, width, height, maxPixels);
         int[] argb = in.imageWithTransforms(width, height);
         byte[] rgb = new byte[width * height * 3];
         for (int i = 0; i < argb.length; i++) {
