@@ -10,9 +10,10 @@ package vtc.loaders.image;
  *
  * <p>Here {@code value} holds {@code bits + 8} significant bits, of which the top 8 line up with
  * {@code range}; bytes are shifted in one at a time whenever fewer than 8 are left. Past the end
- * of its partition the decoder reads zero bytes and records that it ran out ({@link #ranOut()}):
- * libwebp does the same and refuses the frame only at the next macroblock boundary, so a
- * valid stream whose last decision needs those zero bits still decodes.
+ * of its partition the decoder reads zero bytes and records that it ran out ({@link #ranOut()});
+ * like libwebp, the frame decoder checks that flag at each macroblock (row) and then refuses the
+ * frame as truncated. (libwebp's encoder pads each partition so that a valid stream never needs
+ * a byte past its end.)
  */
 final class Vp8BoolDecoder {
 
