@@ -26,7 +26,8 @@ import javax.imageio.stream.ImageInputStream;
  * {@link #read} ignores the EXIF orientation as the original LLaVA does ({@link #readUpright} applies it).
  *
  * <p>Formats: PNG, JPEG (baseline and progressive; CMYK and YCCK; 4:4:0 chroma interpolated as libjpeg-turbo
- * does), GIF (the first frame, on its logical screen), BMP, TIFF and lossless WebP ({@link WebpLossless}), each
+ * does), GIF (the first frame, on its logical screen), BMP, TIFF and WebP ({@link WebpFile}: lossless, lossy with or
+ * without alpha, and the first frame of animations, on its canvas), each
  * checked against Pillow's pixels.
  */
 public final class ImageFiles {
@@ -38,7 +39,8 @@ public final class ImageFiles {
 
     /** ImageIO format names read here: each checked against Pillow's pixels in the tests. */
     private static final java.util.Set<String> SUPPORTED = java.util.Set.of("png", "jpeg", "gif", "bmp", "tif", "tiff");
-    private static final String SUPPORTED_NAMES = "PNG, JPEG, GIF (first frame), BMP, TIFF and lossless WebP";
+    private static final String SUPPORTED_NAMES =
+            "PNG, JPEG, GIF (first frame), BMP, TIFF and WebP (lossless, lossy, the first frame of animations)";
 
     private ImageFiles() {
     }
@@ -177,7 +179,7 @@ public final class ImageFiles {
      * Reads an image and turns it upright by its EXIF orientation, as transformers' {@code load_image}
      * does with Pillow's {@code ImageOps.exif_transpose}: a phone portrait stored sideways reaches the
      * model standing up. The original LLaVA does not, which is why {@link #read} does not either.
-     * Orientation is read from a JPEG's EXIF segment and a PNG's {@code eXIf} chunk.
+     * Orientation is read from a JPEG's EXIF segment, a PNG's {@code eXIf} chunk and a WebP's {@code EXIF} chunk.
      */
     public static RgbImage readUpright(Path file) {
         RgbImage image = read(file);
@@ -192,15 +194,18 @@ public final class ImageFiles {
         }
     }
 
-    /** The EXIF orientation (1–8) of a JPEG or PNG, or 0 when the file has none. */
+    /** The EXIF orientation (1–8) of a JPEG, PNG or WebP file, or 0 when the file has none. */
     public static int orientation(Path file) {
         requireNonEmptyFile(file);
         try (var in = Files.newInputStream(file)) {
-            byte[] magic = in.readNBytes(2);
-            if (magic.length == 2 && (magic[0] & 0xFF) == 0xFF && (magic[1] & 0xFF) == 0xD8) {
+            byte[] magic = in.readNBytes(12);
+            if (WebpFile.isWebp(magic)) {
+                return WebpFile.exifOrientation(file);
+            }
+            if (magic.length >= 2 && (magic[0] & 0xFF) == 0xFF && (magic[1] & 0xFF) == 0xD8) {
                 return JpegHeader.read(file).exifOrientation();
             }
-            if (magic.length == 2 && (magic[0] & 0xFF) == 0x89 && magic[1] == 'P') {
+            if (magic.length >= 2 && (magic[0] & 0xFF) == 0x89 && magic[1] == 'P') {
                 return PngChunks.read(file).exifOrientation();
             }
             return 0;
@@ -265,7 +270,7 @@ public final class ImageFiles {
         return known + "; " + SUPPORTED_NAMES + " are supported: convert it first (e.g. to PNG)";
     }
 
-    private static void requireDecodableSize(Path file, int width, int height, long maxPixels) {
+    static void requireDecodableSize(Path file, int width, int height, long maxPixels) {
         long pixels = (long) width * height;
         if (width <= 0 || height <= 0) {
             throw new ImageFileException(file, "invalid image size " + width + "x" + height);
