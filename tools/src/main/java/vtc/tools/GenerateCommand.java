@@ -28,7 +28,7 @@ final class GenerateCommand implements Command {
                 usage: vtc generate --model DIR --image FILE --prompt TEXT [options]
 
                   --model DIR            Hugging Face LLaVA-1.5 directory (config.json, safetensors, tokenizer)
-                  --image FILE           PNG, JPEG, GIF, BMP, TIFF or lossless WebP
+                  --image FILE           PNG, JPEG, GIF, BMP, TIFF or WebP
                   --prompt TEXT          the question; formatted with --template
                   --method M             vtc-cls | fastv | prumerge | prumerge+ | random | uniform | none
                                          (default vtc-cls)

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import vtc.engine.tensor.DType;
+import vtc.engine.tensor.Q8Quantizer;
 import vtc.engine.tensor.WeightMatrix;
 
 /**
@@ -202,9 +203,6 @@ class MatMulTest {
                               boolean withBias, int xOff, int outOff) {
         float[] weights = gaussian(random, n * k);
         WeightMatrix w = TestWeights.matrix("w", dtype, n, k, weights);
-        if (random.nextBoolean()) {
-            w = w.scannedForFinite(); // F16: the kernel without the per-vector infinity/NaN check
-        }
         float[] x = gaussian(random, xOff + m * k);
         float[] bias = withBias ? gaussian(random, n) : null;
         float[] out = new float[outOff + m * n];
@@ -224,6 +222,60 @@ class MatMulTest {
                     fail(String.format("%s m=%d k=%d n=%d threads=%d out[%d][%d]=%s ref=%s tol=%s",
                             dtype, m, k, n, p.threads(), i, j, got, ref, tol));
                 }
+            }
+        }
+    }
+
+    /** F16 decode rows span several staging windows, the last one partial, plus a scalar tail. */
+    @Test
+    void f16DecodeRowsAcrossSeveralWindows() {
+        Random random = new Random(12);
+        int k = 2 * RowDotMatMul.F16_WINDOW + 3 * WeightVectors.LANES + 5;
+        try (Parallel two = new Parallel(2)) {
+            for (int m : new int[] {1, 3}) {
+                check(random, DType.F16, m, k, 9, two, m == 1, 1, 2);
+            }
+        }
+    }
+
+    /**
+     * Both Q8_0 decode kernels, called directly (the one with a block as two vector halves runs
+     * where vectors are 512 bits, the looped one elsewhere), against the dequantized values in
+     * double; same float32 summation tolerance as {@link #check}.
+     */
+    @Test
+    void bothQ8DecodeKernelsMatchTheirDequantizedValues() {
+        Random random = new Random(13);
+        int k = 8 * Q8Quantizer.BLOCK;
+        int xo = 3;
+        float[] x = gaussian(random, xo + k);
+        WeightMatrix w = TestWeights.matrix("q", DType.Q8_0, 4, k, gaussian(random, 4 * k));
+        long scales = w.scaleOffset(0, 0);
+        for (boolean looped : new boolean[] {false, true}) {
+            if (!looped && 2 * WeightVectors.LANES != Q8Quantizer.BLOCK) {
+                continue; // two halves of one vector each cover a block only with 16 float lanes
+            }
+            float[] tile = new float[4 * WeightVectors.LANES];
+            if (looped) {
+                DecodeKernels.dotQ8Looped(w.data(), w.rowOffset(0), w.rowOffset(1), w.rowOffset(2), w.rowOffset(3),
+                        scales, k, x, xo, tile);
+            } else {
+                DecodeKernels.dotQ8(w.data(), w.rowOffset(0), w.rowOffset(1), w.rowOffset(2), w.rowOffset(3),
+                        scales, k, x, xo, tile);
+            }
+            for (int r = 0; r < 4; r++) {
+                double got = 0;
+                for (int lane = 0; lane < WeightVectors.LANES; lane++) {
+                    got += tile[r * WeightVectors.LANES + lane];
+                }
+                double ref = 0;
+                double magnitude = 0;
+                for (int c = 0; c < k; c++) {
+                    double term = x[xo + c] * (double) w.get(r, c);
+                    ref += term;
+                    magnitude += Math.abs(term);
+                }
+                assertEquals(ref, got, 1e-5 * magnitude, (looped ? "looped" : "halves") + " kernel, row " + r);
             }
         }
     }

@@ -28,11 +28,12 @@ import javax.imageio.stream.ImageInputStream;
  * <p>Formats: PNG, JPEG (baseline and progressive; CMYK and YCCK; 4:4:0 chroma interpolated as libjpeg-turbo
  * does; arithmetic-coded, sequential and progressive, decoded here by {@link ArithmeticJpeg} since the JDK refuses
  * it), GIF (the first frame, on its logical screen), BMP, TIFF (16-bit with the horizontal differencing predictor
- * undone here, {@link TiffPredictor}; 16-bit CMYK; premultiplied alpha as Pillow un-premultiplies it) and lossless
- * WebP ({@link WebpLossless}), each checked against Pillow's pixels. Refused as Pillow refuses them: 16-bit grey TIFF
- * with alpha, lossless and hierarchical arithmetic JPEG, arithmetic JPEG data past Pillow's 64 KiB reads
- * ({@link ArithmeticJpeg#PILLOW_READ}), JPEG samples of more than 8 bits. Refused because the reference's result is
- * not reproduced: CIE L*a*b* TIFF, progressive JPEG with incomplete low frequencies ({@link JpegProgression}).
+ * undone here, {@link TiffPredictor}; 16-bit CMYK; premultiplied alpha as Pillow un-premultiplies it) and WebP
+ * ({@link WebpFile}: lossless, lossy with or without alpha, and the first frame of animations, on its canvas), each
+ * checked against Pillow's pixels. Refused as Pillow refuses them: 16-bit grey TIFF with alpha, lossless and
+ * hierarchical arithmetic JPEG, arithmetic JPEG data past Pillow's 64 KiB reads ({@link ArithmeticJpeg#PILLOW_READ}),
+ * JPEG samples of more than 8 bits. Refused because the reference's result is not reproduced: CIE L*a*b* TIFF,
+ * progressive JPEG with incomplete low frequencies ({@link JpegProgression}).
  */
 public final class ImageFiles {
 
@@ -43,7 +44,8 @@ public final class ImageFiles {
 
     /** ImageIO format names read here: each checked against Pillow's pixels in the tests. */
     private static final java.util.Set<String> SUPPORTED = java.util.Set.of("png", "jpeg", "gif", "bmp", "tif", "tiff");
-    private static final String SUPPORTED_NAMES = "PNG, JPEG, GIF (first frame), BMP, TIFF and lossless WebP";
+    private static final String SUPPORTED_NAMES =
+            "PNG, JPEG, GIF (first frame), BMP, TIFF and WebP (lossless, lossy, the first frame of animations)";
 
     private ImageFiles() {
     }
@@ -193,7 +195,7 @@ public final class ImageFiles {
      * Reads an image and turns it upright by its EXIF orientation, as transformers' {@code load_image}
      * does with Pillow's {@code ImageOps.exif_transpose}: a phone portrait stored sideways reaches the
      * model standing up. The original LLaVA does not, which is why {@link #read} does not either.
-     * Orientation is read from a JPEG's EXIF segment and a PNG's {@code eXIf} chunk.
+     * Orientation is read from a JPEG's EXIF segment, a PNG's {@code eXIf} chunk and a WebP's {@code EXIF} chunk.
      */
     public static RgbImage readUpright(Path file) {
         RgbImage image = read(file);
@@ -212,15 +214,18 @@ public final class ImageFiles {
         }
     }
 
-    /** The EXIF orientation (1–8) of a JPEG or PNG, or 0 when the file has none. */
+    /** The EXIF orientation (1–8) of a JPEG, PNG or WebP file, or 0 when the file has none. */
     public static int orientation(Path file) {
         requireNonEmptyFile(file);
         try (var in = Files.newInputStream(file)) {
-            byte[] magic = in.readNBytes(2);
+            byte[] magic = in.readNBytes(12);
+            if (WebpFile.isWebp(magic)) {
+                return WebpFile.exifOrientation(file);
+            }
             if (isJpeg(magic)) {
                 return JpegHeader.read(file).exifOrientation();
             }
-            if (magic.length == 2 && (magic[0] & 0xFF) == 0x89 && magic[1] == 'P') {
+            if (magic.length >= 2 && (magic[0] & 0xFF) == 0x89 && magic[1] == 'P') {
                 return PngChunks.read(file).exifOrientation();
             }
             return 0;
@@ -285,7 +290,7 @@ public final class ImageFiles {
         return known + "; " + SUPPORTED_NAMES + " are supported: convert it first (e.g. to PNG)";
     }
 
-    private static void requireDecodableSize(Path file, int width, int height, long maxPixels) {
+    static void requireDecodableSize(Path file, int width, int height, long maxPixels) {
         long pixels = (long) width * height;
         if (width <= 0 || height <= 0) {
             throw new ImageFileException(file, "invalid image size " + width + "x" + height);

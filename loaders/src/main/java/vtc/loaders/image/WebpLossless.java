@@ -54,6 +54,30 @@ final class WebpLossless {
      * @return the RGB image (alpha dropped, as Pillow's {@code convert("RGB")} does)
      */
     static RgbImage decode(Path file, byte[] data, int start, int length, long maxPixels) {
+        int[] size = size(file, data, start, length);
+        int width = size[0];
+        int height = size[1];
+        WebpLossless in = new WebpLossless(file, data, start, length);
+        in.bits(8 + 14 + 14 + 1 + 3); // the header size() read
+        ImageFiles.requireDecodableSize(file, width, height, maxPixels);
+        int[] argb = in.imageWithTransforms(width, height);
+        byte[] rgb = new byte[width * height * 3];
+        for (int i = 0; i < argb.length; i++) {
+            rgb[3 * i] = (byte) (argb[i] >> 16);
+            rgb[3 * i + 1] = (byte) (argb[i] >> 8);
+            rgb[3 * i + 2] = (byte) argb[i];
+        }
+        return new RgbImage(width, height, rgb);
+    }
+
+    /**
+     * Checks the 5-byte header of the VP8L bitstream at {@code data[start, start + length)}: the
+     * signature byte 0x2f, then 14 bits each of width - 1 and height - 1, an alpha hint bit, and a
+     * 3-bit version that must be 0.
+     *
+     * @return {@code {width, height}}
+     */
+    static int[] size(Path file, byte[] data, int start, int length) {
         WebpLossless in = new WebpLossless(file, data, start, length);
         if (in.bits(8) != 0x2f) {
             throw new ImageFileException(file, "corrupt WebP: the lossless bitstream lacks its signature");
@@ -64,18 +88,17 @@ final class WebpLossless {
         if (in.bits(3) != 0) {
             throw new ImageFileException(file, "unsupported WebP lossless version");
         }
-        if ((long) width * height > maxPixels) {
-            throw new ImageFileException(file, "image of " + width + "x" + height + " pixels exceeds the limit of "
-                    + maxPixels + " pixels");
-        }
-        int[] argb = in.imageWithTransforms(width, height);
-        byte[] rgb = new byte[width * height * 3];
-        for (int i = 0; i < argb.length; i++) {
-            rgb[3 * i] = (byte) (argb[i] >> 16);
-            rgb[3 * i + 1] = (byte) (argb[i] >> 8);
-            rgb[3 * i + 2] = (byte) argb[i];
-        }
-        return new RgbImage(width, height, rgb);
+        return new int[] {width, height};
+    }
+
+    /**
+     * Decodes a headerless VP8L image stream of known size, as a WebP alpha chunk stores its
+     * compressed alpha plane (the values are in the green channel).
+     *
+     * @return the ARGB pixels, row-major
+     */
+    static int[] decodeImageStream(Path file, byte[] data, int start, int length, int width, int height) {
+        return new WebpLossless(file, data, start, length).imageWithTransforms(width, height);
     }
 
     private ImageFileException corrupt(String what) {

@@ -82,7 +82,7 @@ class BadImageFileTest {
         // WBMP: a format the JDK reads but Pillow does not, so there is no reference to match.
         Path file = dir.resolve("picture.wbmp");
         ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_BINARY), "wbmp", file.toFile());
-        assertRefused(file, "unsupported image format wbmp; PNG, JPEG, GIF (first frame), BMP, TIFF and lossless WebP are supported");
+        assertRefused(file, "unsupported image format wbmp; PNG, JPEG, GIF (first frame), BMP, TIFF and WebP (lossless, lossy, the first frame of animations) are supported");
     }
 
     /**
@@ -95,7 +95,7 @@ class BadImageFileTest {
         Path file = dir.resolve("damaged.webp");
         int refused = 0;
         for (int cut = 13; cut < good.length; cut += 7) {
-            Files.write(file, java.util.Arrays.copyOf(good, cut));
+            Files.write(file, Arrays.copyOf(good, cut));
             refused += decodesOrRefusesCleanly(file);
         }
         for (int at = 20; at < good.length; at += 5) {
@@ -105,6 +105,95 @@ class BadImageFileTest {
             decodesOrRefusesCleanly(file);
         }
         assertTrue(refused > 0, "truncated files are refused");
+    }
+
+    /**
+     * Lossy WebP files (simple, with an alpha chunk, animated) cut short and with bytes changed:
+     * each decodes or is refused with an ImageFileException naming the file. A cut inside the
+     * token data is refused as libwebp refuses it, not decoded from the zeros past the end.
+     */
+    @Test
+    void damagedLossyWebpIsRefusedCleanly() throws Exception {
+        for (String name : new String[] {"webp-lossy-partitions-4-simple-filter.webp", "webp-lossy-alpha-filter-gradient.webp",
+                "webp-animated-offset-lossy-alpha.webp"}) {
+            byte[] good = Files.readAllBytes(Path.of(getClass().getResource("/pillow-reference/" + name).toURI()));
+            Path file = dir.resolve("damaged-" + name);
+            for (int cut = 13; cut < good.length; cut += 5) {
+                byte[] cutShort = Arrays.copyOf(good, cut);
+                // keep the RIFF size consistent so that the decoder meets the cut inside the chunks
+                ByteBuffer.wrap(cutShort, 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(cut - 8);
+                Files.write(file, cutShort);
+                decodesOrRefusesCleanly(file);
+            }
+            for (int at = 12; at < good.length; at += 3) {
+                byte[] damaged = good.clone();
+                damaged[at] ^= (byte) (0x5A + at);
+                Files.write(file, damaged);
+                decodesOrRefusesCleanly(file);
+            }
+        }
+    }
+
+    /** Hand-made damage at the places that matter, each refused with its reason. */
+    @Test
+    void malformedLossyWebpIsRefusedWithTheReason() throws Exception {
+        byte[] lossy = Files.readAllBytes(Path.of(getClass().getResource("/pillow-reference/webp-lossy-q5.webp").toURI()));
+        // the simple file: RIFF header (12), "VP8 " chunk header (8), frame tag (3), start code (3), size (4)
+        Path file = dir.resolve("malformed.webp");
+
+        byte[] huge = lossy.clone();
+        huge[26] = (byte) 0xFF;
+        huge[27] = (byte) 0x3F; // width 16383
+        huge[28] = (byte) 0xFF;
+        huge[29] = (byte) 0x3F; // height 16383
+        Files.write(file, huge);
+        assertRefused(file, "16383x16383 = 268402689 pixels exceeds the limit");
+
+        byte[] noStartCode = lossy.clone();
+        noStartCode[23] = 0;
+        Files.write(file, noStartCode);
+        assertRefused(file, "start code");
+
+        byte[] interFrame = lossy.clone();
+        interFrame[20] |= 1;
+        Files.write(file, interFrame);
+        assertRefused(file, "not a key frame");
+
+        // the last partition cut short while the chunk sizes still agree: the tokens run out
+        int cut = lossy.length - 40;
+        byte[] shortTokens = Arrays.copyOf(lossy, cut);
+        ByteBuffer.wrap(shortTokens, 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(cut - 8);
+        ByteBuffer.wrap(shortTokens, 16, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(cut - 20);
+        Files.write(file, shortTokens);
+        assertRefused(file, "a token partition ends before macroblock");
+
+        Files.write(file, Arrays.copyOf(lossy, lossy.length - 1));
+        assertRefused(file, "truncated WebP file");
+
+        byte[] alpha = Files.readAllBytes(Path.of(getClass().getResource("/pillow-reference/webp-lossy-alpha.webp").toURI()));
+        int alph = indexOf(alpha, "ALPH");
+        byte[] reserved = alpha.clone();
+        reserved[alph + 8] |= (byte) 0xC0;
+        Files.write(file, reserved);
+        assertRefused(file, "corrupt WebP alpha chunk");
+
+        byte[] animated = Files.readAllBytes(
+                Path.of(getClass().getResource("/pillow-reference/webp-animated-offset-lossy.webp").toURI()));
+        int anmf = indexOf(animated, "ANMF");
+        byte[] outside = animated.clone();
+        outside[anmf + 8] = 100; // x offset 200 on a 45-pixel canvas
+        Files.write(file, outside);
+        assertRefused(file, "does not fit the 45x37 canvas");
+    }
+
+    private static int indexOf(byte[] data, String id) {
+        byte[] needle = id.getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 12; i + 4 <= data.length; i++) {
+            if (Arrays.equals(data, i, i + 4, needle, 0, 4)) {
+                return i;
+            }
+        }
+        throw new AssertionError(id + " not found");
     }
 
     /**

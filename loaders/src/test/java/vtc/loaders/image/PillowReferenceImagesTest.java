@@ -27,7 +27,6 @@ class PillowReferenceImagesTest {
 
     /** What this decoder does not read yet, each refused with a message that names the format. */
     private static final Map<String, String> NOT_YET = Map.of(
-            "webp-lossy.webp", "lossy WebP, which is not supported yet",
             "tiff-lab-imagemagick.tif", "CIE L*a*b* TIFF, which is not supported",
             "jpeg-arithmetic-progressive-incomplete.jpg", "low-frequency coefficients incomplete",
             "jpeg-progressive-dc-only.jpg", "low-frequency coefficients incomplete");
@@ -99,6 +98,10 @@ class PillowReferenceImagesTest {
         }
         assertEquals(6, ImageFiles.orientation(folder().resolve("exif-orientation-6.png")));
         assertEquals(0, ImageFiles.orientation(folder().resolve("jpeg-440.jpg")));
+        assertEquals(6, ImageFiles.orientation(folder().resolve("webp-exif-orientation-6-lossy.webp")));
+        assertEquals(3, ImageFiles.orientation(folder().resolve("webp-exif-orientation-3-lossless.webp")));
+        assertEquals(8, ImageFiles.orientation(folder().resolve("webp-exif-orientation-8-prefixed.webp")));
+        assertEquals(0, ImageFiles.orientation(folder().resolve("webp-lossy.webp")));
     }
 
     /** The fancy upsampling rule on numbers worked by hand: edges replicate, biases 1 and 2 alternate. */
