@@ -91,20 +91,30 @@ class BadImageFileTest {
      */
     @Test
     void damagedLosslessWebpIsRefusedCleanly() throws Exception {
-        byte[] good = Files.readAllBytes(Path.of(getClass().getResource("/pillow-reference/webp-lossless-z9.webp").toURI()));
-        Path file = dir.resolve("damaged.webp");
+        assertTrue(cutAndChanged("webp-lossless-z9.webp", 13, 7, 20, 5) > 0, "truncated files are refused");
+    }
+
+    /**
+     * A reference file cut short every {@code cutStep} bytes from {@code firstCut}, then with one
+     * byte changed every {@code changeStep} bytes from {@code firstChange}: each must decode or be
+     * refused naming the file. Returns how many of the cut files were refused.
+     */
+    private int cutAndChanged(String name, int firstCut, int cutStep, int firstChange, int changeStep)
+            throws Exception {
+        byte[] good = Files.readAllBytes(Path.of(getClass().getResource("/pillow-reference/" + name).toURI()));
+        Path file = dir.resolve("damaged-" + name);
         int refused = 0;
-        for (int cut = 13; cut < good.length; cut += 7) {
+        for (int cut = firstCut; cut < good.length; cut += cutStep) {
             Files.write(file, Arrays.copyOf(good, cut));
             refused += decodesOrRefusesCleanly(file);
         }
-        for (int at = 20; at < good.length; at += 5) {
+        for (int at = firstChange; at < good.length; at += changeStep) {
             byte[] damaged = good.clone();
             damaged[at] ^= (byte) (0x5A + at);
             Files.write(file, damaged);
             decodesOrRefusesCleanly(file);
         }
-        assertTrue(refused > 0, "truncated files are refused");
+        return refused;
     }
 
     /**
@@ -243,20 +253,7 @@ class BadImageFileTest {
     @Test
     void damagedSixteenBitPredictorTiffIsRefusedCleanly() throws Exception {
         for (String name : new String[] {"tiff16-rgb-tiled-predictor.tif", "tiff16-grey-zip-predictor-msb.tif"}) {
-            byte[] good = Files.readAllBytes(Path.of(getClass().getResource("/pillow-reference/" + name).toURI()));
-            Path file = dir.resolve("damaged-" + name);
-            int refused = 0;
-            for (int cut = 9; cut < good.length; cut += 211) {
-                Files.write(file, Arrays.copyOf(good, cut));
-                refused += decodesOrRefusesCleanly(file);
-            }
-            for (int at = 0; at < good.length; at += 37) {
-                byte[] damaged = good.clone();
-                damaged[at] ^= (byte) (0x5A + at);
-                Files.write(file, damaged);
-                decodesOrRefusesCleanly(file);
-            }
-            assertTrue(refused > 0, "truncated files are refused");
+            assertTrue(cutAndChanged(name, 9, 211, 0, 37) > 0, "truncated files are refused");
         }
     }
 
