@@ -13,9 +13,10 @@ import java.nio.file.Path;
  * the interval shrinks below half its range, both registers double and a new code bit enters C.
  *
  * <p>A probability estimate ("statistics bin", one byte each) is an index into the standard's
- * state table (the Qe table of Annex D) in its low seven bits and the current sense of the more probable symbol
- * (MPS) in bit 7. After each renormalisation the index moves along the table: to a smaller Qe
- * after an MPS, to a larger one after an LPS, and some states swap the MPS sense on an LPS.
+ * state table (the Qe table of Annex D) in its low seven bits and the current sense of the more
+ * probable symbol (MPS) in bit 7. After each renormalisation the index moves along the table: to
+ * a smaller Qe after an MPS, to a larger one after an LPS, and some states swap the MPS sense on
+ * an LPS.
  *
  * <p>Like libjpeg, C here is a single register that holds the interval base in its upper part and
  * the bits not yet used in its low {@code ct} bits, so a decision needs one variable shift instead
@@ -129,14 +130,15 @@ final class QmDecoder {
      * @return 0 or 1
      */
     int decode(byte[] bins, int bin) {
-        // Renormalisation (Renorm_d, Section D.2.6): double A until it is at least half the range again,
-        // bringing in a byte whenever the bits buffered in C run out.
+        // Renormalisation (Renorm_d, Section D.2.6): double A until it is at least half the range
+        // again, bringing in a byte whenever the bits buffered in C run out.
         while (a < 0x8000) {
             if (--ct < 0) {
                 c = (c << 8) | nextByte();
                 ct += 8;
                 if (ct < 0 && ++ct == 0) {
-                    a = 0x8000; // Initdec (D.2.7): two bytes are in, the interval starts full (0x10000 after the shift)
+                    // Initdec (D.2.7): two bytes are in; the interval starts full (0x10000 after the shift).
+                    a = 0x8000;
                 }
             }
             a <<= 1;
