@@ -121,9 +121,9 @@ final class ArithmeticJpeg {
     /**
      * The decoded component samples, each brought up to the image's size, before colour conversion.
      *
-     * @param planes per component, {@code width × height} samples (0–255), row-major
+     * @param planes per component, {@code width × height} samples (bytes read unsigned), row-major
      */
-    record Samples(int width, int height, int[][] planes) {
+    record Samples(int width, int height, byte[][] planes) {
     }
 
     /** Decodes an arithmetic-coded JPEG's samples (see {@link #read}). */
@@ -437,14 +437,14 @@ final class ArithmeticJpeg {
 
     /** Inverse DCT and upsampling of the decoded coefficients. */
     private Samples samples() {
-        int[][] planes = new int[components.length][];
+        byte[][] planes = new byte[components.length][];
         InverseDct idct = new InverseDct();
-        int[] block = new int[64];
+        byte[] block = new byte[64];
         for (int c = 0; c < components.length; c++) {
             Component comp = components[c];
             // A component in no scan has only zero coefficients; libjpeg gives it a zero table (mid-grey).
             int[] quant = comp.quant != null ? comp.quant : new int[64];
-            int[] plane = new int[Math.multiplyExact(comp.width, comp.height)];
+            byte[] plane = new byte[Math.multiplyExact(comp.width, comp.height)];
             for (int by = 0; by < comp.blocksWithData(false); by++) {
                 for (int bx = 0; bx < comp.blocksWithData(true); bx++) {
                     idct.transform(comp.coefficients, comp.blockOffset(bx, by), quant, block);

@@ -47,9 +47,9 @@ final class InverseDct {
      * @param coefficients quantized coefficients in natural (row-major) order, from {@code at}
      * @param quant        the quantization table in natural order, each value cast to 16 bits as
      *                     libjpeg stores it (a 16-bit table entry above 32767 is negative there)
-     * @param out          receives the 64 samples (0–255), row-major
+     * @param out          receives the 64 samples (0–255, as unsigned bytes), row-major
      */
-    void transform(short[] coefficients, int at, int[] quant, int[] out) {
+    void transform(short[] coefficients, int at, int[] quant, byte[] out) {
         for (int col = 0; col < 8; col++) {
             boolean acZero = true;
             for (int row = 1; row < 8 && acZero; row++) {
@@ -81,8 +81,8 @@ final class InverseDct {
             butterflies(x, even, odd);
             int shift = CONST_BITS + PASS1_BITS + 3;
             for (int j = 0; j < 4; j++) {
-                out[w + j] = rangeLimit(descale(even[j] + odd[3 - j], shift));
-                out[w + 7 - j] = rangeLimit(descale(even[j] - odd[3 - j], shift));
+                out[w + j] = (byte) rangeLimit(descale(even[j] + odd[3 - j], shift));
+                out[w + 7 - j] = (byte) rangeLimit(descale(even[j] - odd[3 - j], shift));
             }
         }
     }

@@ -62,7 +62,7 @@ final class JpegSampleConversion {
     static RgbImage fancy440(Raster raw, boolean[] halfHeight) {
         int w = raw.getWidth();
         int h = raw.getHeight();
-        int[][] planes = planes(raw, 3);
+        byte[][] planes = planes(raw, 3);
         for (int c = 0; c < 3; c++) {
             if (halfHeight[c]) {
                 planes[c] = JpegUpsampling.fancyRows(storedRows(planes[c], w, h), w, h);
@@ -72,21 +72,28 @@ final class JpegSampleConversion {
     }
 
     /** Rows 0, 2, 4, … of a plane the decoder upsampled by repeating each row: the stored rows. */
-    private static int[] storedRows(int[] plane, int w, int h) {
+    private static byte[] storedRows(byte[] plane, int w, int h) {
         int rows = (h + 1) / 2;
-        int[] stored = new int[rows * w];
+        byte[] stored = new byte[rows * w];
         for (int r = 0; r < rows; r++) {
             System.arraycopy(plane, 2 * r * w, stored, r * w, w);
         }
         return stored;
     }
 
-    private static int[][] planes(Raster raw, int bands) {
+    /** The raster's 8-bit bands as planes of bytes. */
+    private static byte[][] planes(Raster raw, int bands) {
         int w = raw.getWidth();
         int h = raw.getHeight();
-        int[][] planes = new int[bands][];
+        byte[][] planes = new byte[bands][w * h];
+        int[] row = new int[w];
         for (int c = 0; c < bands; c++) {
-            planes[c] = raw.getSamples(raw.getMinX(), raw.getMinY(), w, h, c, new int[w * h]);
+            for (int y = 0; y < h; y++) {
+                raw.getSamples(raw.getMinX(), raw.getMinY() + y, w, 1, c, row);
+                for (int x = 0; x < w; x++) {
+                    planes[c][y * w + x] = (byte) row[x];
+                }
+            }
         }
         return planes;
     }
@@ -94,9 +101,9 @@ final class JpegSampleConversion {
     /**
      * Full-size component planes (already upsampled) to RGB by libjpeg's colour rules
      * ({@link JpegHeader#ycbcr}, {@link JpegHeader#ycck}): grey replicated, YCbCr converted, RGB
-     * as stored, CMYK/YCCK as {@link #fourChannels(int[][], int, int, boolean)}.
+     * as stored, CMYK/YCCK as {@link #fourChannels(byte[][], int, int, boolean)}.
      */
-    static RgbImage toRgb(int[][] planes, int w, int h, JpegHeader header) {
+    static RgbImage toRgb(byte[][] planes, int w, int h, JpegHeader header) {
         return switch (planes.length) {
             case 1 -> yccToRgbOrCopy(planes[0], planes[0], planes[0], w, h, false);
             case 3 -> yccToRgbOrCopy(planes[0], planes[1], planes[2], w, h, header.ycbcr());
@@ -105,26 +112,29 @@ final class JpegSampleConversion {
         };
     }
 
-    private static RgbImage yccToRgbOrCopy(int[] c0, int[] c1, int[] c2, int w, int h, boolean ycc) {
+    private static RgbImage yccToRgbOrCopy(byte[] c0, byte[] c1, byte[] c2, int w, int h, boolean ycc) {
         if (ycc) {
             return yccToRgb(c0, c1, c2, w, h);
         }
         byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
         for (int i = 0; i < w * h; i++) {
-            rgb[3 * i] = (byte) c0[i];
-            rgb[3 * i + 1] = (byte) c1[i];
-            rgb[3 * i + 2] = (byte) c2[i];
+            rgb[3 * i] = c0[i];
+            rgb[3 * i + 1] = c1[i];
+            rgb[3 * i + 2] = c2[i];
         }
         return new RgbImage(w, h, rgb);
     }
 
     /** libjpeg's {@code ycc_rgb_convert}, table for table. */
-    static RgbImage yccToRgb(int[] y, int[] cb, int[] cr, int w, int h) {
+    static RgbImage yccToRgb(byte[] y, byte[] cb, byte[] cr, int w, int h) {
         byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
         for (int i = 0; i < w * h; i++) {
-            rgb[3 * i] = (byte) clamp(y[i] + CR_R[cr[i]]);
-            rgb[3 * i + 1] = (byte) clamp(y[i] + ((CB_G[cb[i]] + CR_G[cr[i]]) >> SCALEBITS));
-            rgb[3 * i + 2] = (byte) clamp(y[i] + CB_B[cb[i]]);
+            int luma = y[i] & 0xFF;
+            int blue = cb[i] & 0xFF;
+            int red = cr[i] & 0xFF;
+            rgb[3 * i] = (byte) clamp(luma + CR_R[red]);
+            rgb[3 * i + 1] = (byte) clamp(luma + ((CB_G[blue] + CR_G[red]) >> SCALEBITS));
+            rgb[3 * i + 2] = (byte) clamp(luma + CB_B[blue]);
         }
         return new RgbImage(w, h, rgb);
     }
@@ -139,21 +149,21 @@ final class JpegSampleConversion {
     }
 
     /** {@link #fourChannels(Raster, boolean)} on full-size planes. */
-    static RgbImage fourChannels(int[][] bands, int w, int h, boolean ycck) {
+    static RgbImage fourChannels(byte[][] bands, int w, int h, boolean ycck) {
         byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
         for (int i = 0; i < w * h; i++) {
-            int c0 = bands[0][i];
-            int c1 = bands[1][i];
-            int c2 = bands[2][i];
+            int c0 = bands[0][i] & 0xFF;
+            int c1 = bands[1][i] & 0xFF;
+            int c2 = bands[2][i] & 0xFF;
             if (ycck) {
-                int y = bands[0][i];
-                int cb = bands[1][i];
-                int cr = bands[2][i];
+                int y = c0;
+                int cb = c1;
+                int cr = c2;
                 c0 = 255 - clamp(y + CR_R[cr]);
                 c1 = 255 - clamp(y + ((CB_G[cb] + CR_G[cr]) >> SCALEBITS));
                 c2 = 255 - clamp(y + CB_B[cb]);
             }
-            int k = 255 - bands[3][i];
+            int k = 255 - (bands[3][i] & 0xFF);
             rgb[3 * i] = (byte) PillowRgbConversion.cmykToRgb(255 - c0, k);
             rgb[3 * i + 1] = (byte) PillowRgbConversion.cmykToRgb(255 - c1, k);
             rgb[3 * i + 2] = (byte) PillowRgbConversion.cmykToRgb(255 - c2, k);

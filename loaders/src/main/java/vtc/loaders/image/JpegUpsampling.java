@@ -16,7 +16,7 @@ package vtc.loaders.image;
  *   <li>Any other integral ratio (4:1:1, 3:1 …) — each stored sample repeated ("box").</li>
  * </ul>
  * The rounding biases alternate between neighbouring outputs (1 and 2 in quarters, 8 and 7 in
- * sixteenths) so the errors do not all lean one way.
+ * sixteenths) so the errors do not all lean one way. Samples are bytes (0–255, read unsigned).
  */
 final class JpegUpsampling {
 
@@ -27,8 +27,8 @@ final class JpegUpsampling {
      * A component plane of {@code w × h} stored samples brought up by {@code across × down} and
      * cropped to {@code outW × outH}.
      */
-    static int[] upsample(int[] plane, int w, int h, int across, int down, int outW, int outH) {
-        int[] full;
+    static byte[] upsample(byte[] plane, int w, int h, int across, int down, int outW, int outH) {
+        byte[] full;
         if (across == 1 && down == 1) {
             full = plane;
         } else if (across == 2 && down == 1 && w > 2) {
@@ -50,33 +50,33 @@ final class JpegUpsampling {
      *
      * @param h the number of output rows (at most twice the stored rows)
      */
-    static int[] fancyRows(int[] stored, int w, int h) {
+    static byte[] fancyRows(byte[] stored, int w, int h) {
         int rows = stored.length / w;
-        int[] out = new int[w * h];
+        byte[] out = new byte[w * h];
         for (int y = 0; y < h; y++) {
             int r = y / 2;
             int near = r * w;
             int far = (y % 2 == 0 ? Math.max(r - 1, 0) : Math.min(r + 1, rows - 1)) * w;
             int bias = y % 2 == 0 ? 1 : 2;
             for (int x = 0; x < w; x++) {
-                out[y * w + x] = (3 * stored[near + x] + stored[far + x] + bias) >> 2;
+                out[y * w + x] = (byte) ((3 * (stored[near + x] & 0xFF) + (stored[far + x] & 0xFF) + bias) >> 2);
             }
         }
         return out;
     }
 
     /** libjpeg-turbo's {@code h2v1_fancy_upsample}: the 3:1 triangle filter along each row. */
-    static int[] fancyColumns(int[] stored, int w, int h) {
-        int[] out = new int[2 * w * h];
+    static byte[] fancyColumns(byte[] stored, int w, int h) {
+        byte[] out = new byte[2 * w * h];
         for (int y = 0; y < h; y++) {
             int in = y * w;
             int o = 2 * y * w;
             for (int x = 0; x < w; x++) {
-                int near = 3 * stored[in + x];
-                int left = stored[in + Math.max(x - 1, 0)];
-                int right = stored[in + Math.min(x + 1, w - 1)];
-                out[o + 2 * x] = x == 0 ? stored[in] : (near + left + 1) >> 2;
-                out[o + 2 * x + 1] = x == w - 1 ? stored[in + x] : (near + right + 2) >> 2;
+                int v = stored[in + x] & 0xFF;
+                int left = stored[in + Math.max(x - 1, 0)] & 0xFF;
+                int right = stored[in + Math.min(x + 1, w - 1)] & 0xFF;
+                out[o + 2 * x] = (byte) (x == 0 ? v : (3 * v + left + 1) >> 2);
+                out[o + 2 * x + 1] = (byte) (x == w - 1 ? v : (3 * v + right + 2) >> 2);
             }
         }
         return out;
@@ -88,36 +88,35 @@ final class JpegUpsampling {
      * output is a sum in sixteenths rounded once. At the left and right edges the outer output is
      * the column sum itself (4·sum in sixteenths).
      */
-    static int[] fancyBoth(int[] stored, int w, int h) {
-        int rows = h;
+    static byte[] fancyBoth(byte[] stored, int w, int h) {
         int outW = 2 * w;
-        int[] out = new int[outW * 2 * h];
+        byte[] out = new byte[outW * 2 * h];
         int[] sums = new int[w];
         for (int y = 0; y < 2 * h; y++) {
             int r = y / 2;
-            int far = y % 2 == 0 ? Math.max(r - 1, 0) : Math.min(r + 1, rows - 1);
+            int far = y % 2 == 0 ? Math.max(r - 1, 0) : Math.min(r + 1, h - 1);
             for (int x = 0; x < w; x++) {
-                sums[x] = 3 * stored[r * w + x] + stored[far * w + x];
+                sums[x] = 3 * (stored[r * w + x] & 0xFF) + (stored[far * w + x] & 0xFF);
             }
             int o = y * outW;
-            out[o] = (4 * sums[0] + 8) >> 4;
+            out[o] = (byte) ((4 * sums[0] + 8) >> 4);
             for (int x = 0; x < w; x++) {
                 if (x > 0) {
-                    out[o + 2 * x] = (3 * sums[x] + sums[x - 1] + 8) >> 4;
+                    out[o + 2 * x] = (byte) ((3 * sums[x] + sums[x - 1] + 8) >> 4);
                 }
                 if (x < w - 1) {
-                    out[o + 2 * x + 1] = (3 * sums[x] + sums[x + 1] + 7) >> 4;
+                    out[o + 2 * x + 1] = (byte) ((3 * sums[x] + sums[x + 1] + 7) >> 4);
                 }
             }
-            out[o + outW - 1] = (4 * sums[w - 1] + 7) >> 4;
+            out[o + outW - 1] = (byte) ((4 * sums[w - 1] + 7) >> 4);
         }
         return out;
     }
 
     /** Integral upsampling by repetition ({@code int_upsample}, and the ≤ 2-column fallbacks). */
-    static int[] box(int[] stored, int w, int h, int across, int down) {
+    static byte[] box(byte[] stored, int w, int h, int across, int down) {
         int outW = w * across;
-        int[] out = new int[outW * h * down];
+        byte[] out = new byte[outW * h * down];
         for (int y = 0; y < h * down; y++) {
             int in = (y / down) * w;
             for (int x = 0; x < outW; x++) {
@@ -127,11 +126,11 @@ final class JpegUpsampling {
         return out;
     }
 
-    private static int[] crop(int[] plane, int w, int outW, int outH) {
+    private static byte[] crop(byte[] plane, int w, int outW, int outH) {
         if (w == outW && plane.length == outW * outH) {
             return plane;
         }
-        int[] out = new int[outW * outH];
+        byte[] out = new byte[outW * outH];
         for (int y = 0; y < outH; y++) {
             System.arraycopy(plane, y * w, out, y * outW, outW);
         }

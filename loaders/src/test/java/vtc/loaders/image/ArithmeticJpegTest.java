@@ -54,7 +54,7 @@ class ArithmeticJpegTest {
         assertEquals(jdk.getNumBands(), ours.planes().length);
         for (int c = 0; c < ours.planes().length; c++) {
             int[] expected = jdk.getSamples(0, 0, jdk.getWidth(), jdk.getHeight(), c, new int[ours.planes()[c].length]);
-            assertArrayEquals(expected, ours.planes()[c], "component " + c);
+            assertArrayEquals(expected, unsigned(ours.planes()[c]), "component " + c);
         }
     }
 
@@ -133,12 +133,30 @@ class ArithmeticJpegTest {
         coefficients[0] = (short) dc;
         int[] quant = new int[64];
         Arrays.fill(quant, q);
-        int[] out = new int[64];
+        byte[] out = new byte[64];
         new InverseDct().transform(coefficients, 0, quant, out);
-        for (int v : out) {
+        for (byte v : out) {
             assertEquals(out[0], v, "a DC-only block is flat");
         }
-        return out[0];
+        return out[0] & 0xFF;
+    }
+
+    /** Samples stored as bytes, read unsigned. */
+    static int[] unsigned(byte[] samples) {
+        int[] out = new int[samples.length];
+        for (int i = 0; i < samples.length; i++) {
+            out[i] = samples[i] & 0xFF;
+        }
+        return out;
+    }
+
+    /** Samples 0–255 as bytes. */
+    static byte[] samples(int... values) {
+        byte[] out = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (byte) values[i];
+        }
+        return out;
     }
 
     /**
@@ -148,14 +166,15 @@ class ArithmeticJpegTest {
      */
     @Test
     void fancyUpsamplingByHand() {
-        int[] row = {0, 100, 200};
+        byte[] row = samples(0, 100, 200);
         // (3·0 + 100 + 2) >> 2 = 25, (300 + 0 + 1) >> 2 = 75, (300 + 200 + 2) >> 2 = 125, (600 + 100 + 1) >> 2 = 175
-        assertArrayEquals(new int[] {0, 25, 75, 125, 175, 200}, JpegUpsampling.fancyColumns(row, 3, 1));
+        assertArrayEquals(new int[] {0, 25, 75, 125, 175, 200}, unsigned(JpegUpsampling.fancyColumns(row, 3, 1)));
         // (0 + 8) >> 4 = 0, (0 + 400 + 7) >> 4 = 25, (1200 + 0 + 8) >> 4 = 75, (1200 + 800 + 7) >> 4 = 125, …
-        int[] both = JpegUpsampling.fancyBoth(row, 3, 1);
+        int[] both = unsigned(JpegUpsampling.fancyBoth(row, 3, 1));
         assertArrayEquals(new int[] {0, 25, 75, 125, 175, 200}, Arrays.copyOf(both, 6));
         assertArrayEquals(new int[] {0, 25, 75, 125, 175, 200}, Arrays.copyOfRange(both, 6, 12));
         // Two stored columns are too few for the filter: libjpeg-turbo repeats them instead.
-        assertArrayEquals(new int[] {10, 10, 90, 90}, JpegUpsampling.upsample(new int[] {10, 90}, 2, 1, 2, 1, 4, 1));
+        assertArrayEquals(new int[] {10, 10, 90, 90},
+                unsigned(JpegUpsampling.upsample(samples(10, 90), 2, 1, 2, 1, 4, 1)));
     }
 }

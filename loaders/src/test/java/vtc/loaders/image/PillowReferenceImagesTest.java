@@ -107,11 +107,11 @@ class PillowReferenceImagesTest {
     /** The fancy upsampling rule on numbers worked by hand: edges replicate, biases 1 and 2 alternate. */
     @Test
     void fancyRowsInterpolateThreeToOne() {
-        int[] stored = {0, 100, 200}; // one column, three stored rows
+        byte[] stored = ArithmeticJpegTest.samples(0, 100, 200); // one column, three stored rows
         // row 0: (3·0 + 0 + 1) >> 2 = 0; row 1: (3·0 + 100 + 2) >> 2 = 25; row 2: (300 + 0 + 1) >> 2 = 75;
         // row 3: (300 + 200 + 2) >> 2 = 125; row 4: (600 + 100 + 1) >> 2 = 175; row 5: (600 + 200 + 2) >> 2 = 200
         assertEquals(List.of(0, 25, 75, 125, 175, 200),
-                java.util.Arrays.stream(JpegUpsampling.fancyRows(stored, 1, 6)).boxed().toList());
+                java.util.Arrays.stream(ArithmeticJpegTest.unsigned(JpegUpsampling.fancyRows(stored, 1, 6))).boxed().toList());
     }
 
     private static String sha256(byte[] bytes) throws NoSuchAlgorithmException {
