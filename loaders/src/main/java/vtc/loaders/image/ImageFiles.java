@@ -98,9 +98,9 @@ public final class ImageFiles {
                 if (gifScreen != null) {
                     image = GifScreen.onScreen(reader, image, gifScreen);
                 } else if (tiff) {
-                    refuseTiffsNotDecodedAsPillowDoes(reader, image, file);
-                    if (cmykTheJdkCallsRgb(reader, image)) {
-                        return PillowRgbConversion.fromCmyk(image.getRaster());
+                    RgbImage differently = TiffColours.whereTheJdkDiffers(reader, image, file);
+                    if (differently != null) {
+                        return differently;
                     }
                     image = TiffPalette.withPillowPalette(reader, image);
                 } else if (png != null && png.colourType() == 3
@@ -323,36 +323,6 @@ public final class ImageFiles {
             }
         }
         return param;
-    }
-
-    /**
-     * TIFF layouts whose pixels would differ from the reference's. Pillow 9.4 opens TIFFs by a
-     * table of layouts; 16-bit grey with an alpha channel is not in it ("cannot identify image
-     * file"), though the JDK decodes it. CIE L*a*b* TIFFs both open, but Pillow converts their
-     * colours to RGB its own way, which is not reproduced here.
-     */
-    private static void refuseTiffsNotDecodedAsPillowDoes(ImageReader reader, BufferedImage image, Path file)
-            throws IOException {
-        java.awt.image.ColorModel model = image.getColorModel();
-        if (model.getColorSpace().getType() == ColorSpace.TYPE_GRAY && model.hasAlpha()
-                && model.getTransferType() != java.awt.image.DataBuffer.TYPE_BYTE) {
-            throw new ImageFileException(file, "16-bit grey TIFF with an alpha channel, which Pillow (the reference)"
-                    + " cannot open either; convert it to 8 bits or drop the alpha channel first");
-        }
-        int[] photometric = TiffFields.values(reader.getImageMetadata(0), TiffFields.PHOTOMETRIC_INTERPRETATION);
-        if (photometric != null && photometric.length == 1 && photometric[0] >= TiffFields.CIE_LAB
-                && photometric[0] <= TiffFields.ITU_LAB) {
-            throw new ImageFileException(file, "CIE L*a*b* TIFF, which is not supported (the reference converts its"
-                    + " colours in a way not reproduced here); convert it to RGB first");
-        }
-    }
-
-    /** A four-band CMYK TIFF (16-bit ones) that the JDK decodes as if it were RGB with alpha. */
-    private static boolean cmykTheJdkCallsRgb(ImageReader reader, BufferedImage image) throws IOException {
-        int[] photometric = TiffFields.values(reader.getImageMetadata(0), TiffFields.PHOTOMETRIC_INTERPRETATION);
-        return photometric != null && photometric.length == 1 && photometric[0] == TiffFields.SEPARATED
-                && image.getRaster().getNumBands() == 4
-                && image.getColorModel().getColorSpace().getType() != ColorSpace.TYPE_CMYK;
     }
 
     /**
