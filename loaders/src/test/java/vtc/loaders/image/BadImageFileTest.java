@@ -63,6 +63,22 @@ class BadImageFileTest {
         assertRefused(file, "truncated");
     }
 
+    /**
+     * A progressive JPEG cut short is refused for what the decoder finds (data ending early, a
+     * marker cut in half), as Pillow refuses it — not as the incomplete progression its scan
+     * headers would show, which only counts once the file ends with its end-of-image marker.
+     */
+    @Test
+    void truncatedProgressiveJpegIsRefusedForTheCut() throws Exception {
+        byte[] jpeg = Files.readAllBytes(Path.of(getClass().getResource("/pillow-reference/jpeg-440-progressive.jpg").toURI()));
+        for (int cut = jpeg.length / 3; cut < jpeg.length; cut += jpeg.length / 7) {
+            Path file = Files.write(dir.resolve("cut-progressive.jpg"), Arrays.copyOf(jpeg, cut));
+            ImageFileException e = assertThrows(ImageFileException.class, () -> ImageFiles.read(file));
+            assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+            assertTrue(!e.getMessage().contains("low-frequency"), e.getMessage());
+        }
+    }
+
     @Test
     void hugeDeclaredDimensionsAreRefusedBeforeDecoding() throws IOException {
         Path file = Files.write(dir.resolve("bomb.png"), pngHeader(100_000, 100_000));
