@@ -212,9 +212,6 @@ final class ArithmeticJpeg {
             }
             return;
         }
-        if (progression.smoothedByTheReference()) {
-            throw JpegProgression.smoothingRefused(file);
-        }
     }
 
     /**
@@ -440,14 +437,25 @@ final class ArithmeticJpeg {
         byte[][] planes = new byte[components.length][];
         InverseDct idct = new InverseDct();
         byte[] block = new byte[64];
+        boolean smooth = progressive && progression.smoothedByTheReference();
         for (int c = 0; c < components.length; c++) {
             Component comp = components[c];
             // A component in no scan has only zero coefficients; libjpeg gives it a zero table (mid-grey).
             int[] quant = comp.quant != null ? comp.quant : new int[64];
             byte[] plane = new byte[Math.multiplyExact(comp.width, comp.height)];
+            JpegBlockSmoothing smoothing = smooth ? new JpegBlockSmoothing(comp, progression.bits(c), height, maxV)
+                    : null;
+            short[][] smoothed = smooth ? new short[comp.blocksWithData(true)][64] : null;
             for (int by = 0; by < comp.blocksWithData(false); by++) {
+                if (smoothing != null) {
+                    smoothing.row(by, smoothed);
+                }
                 for (int bx = 0; bx < comp.blocksWithData(true); bx++) {
-                    idct.transform(comp.coefficients, comp.blockOffset(bx, by), quant, block);
+                    if (smoothing != null) {
+                        idct.transform(smoothed[bx], 0, quant, block);
+                    } else {
+                        idct.transform(comp.coefficients, comp.blockOffset(bx, by), quant, block);
+                    }
                     int rows = Math.min(8, comp.height - 8 * by);
                     int cols = Math.min(8, comp.width - 8 * bx);
                     for (int y = 0; y < rows; y++) {

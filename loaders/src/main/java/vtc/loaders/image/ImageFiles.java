@@ -33,7 +33,7 @@ import javax.imageio.stream.ImageInputStream;
  * checked against Pillow's pixels. Refused as Pillow refuses them: 16-bit grey TIFF with alpha, lossless and
  * hierarchical arithmetic JPEG, arithmetic JPEG data past Pillow's 64 KiB reads ({@link ArithmeticJpeg#PILLOW_READ}),
  * JPEG samples of more than 8 bits. Refused because the reference's result is not reproduced: CIE L*a*b* TIFF,
- * progressive JPEG with incomplete low frequencies ({@link JpegProgression}).
+ * Huffman-coded progressive JPEG with incomplete low frequencies ({@link JpegProgression}).
  */
 public final class ImageFiles {
 

@@ -20,8 +20,10 @@ import java.util.Arrays;
  * the neighbouring blocks before the inverse DCT (over a 5×5 neighbourhood since libjpeg-turbo
  * 2.1, so libjpeg 6b inside the JDK estimates differently). A complete progressive file — any
  * standard encoder's — leaves nothing to estimate; a file whose scans stop early does. The
- * estimate is not reproduced here, so such files are refused ({@link #smoothedByTheReference})
- * rather than decoded to pixels that differ from the reference's.
+ * arithmetic decoder, which has the coefficients, estimates them as libjpeg-turbo does
+ * ({@link JpegBlockSmoothing}); Huffman-coded files, whose coefficients stay inside the JDK's
+ * decoder, are refused ({@link #smoothedByTheReference}) rather than decoded to pixels that
+ * differ from the reference's.
  */
 final class JpegProgression {
 
@@ -67,6 +69,11 @@ final class JpegProgression {
         return outOfOrder;
     }
 
+    /** Component {@code c}'s state by zigzag position: the bit its last scan reached, −1 before any. */
+    int[] bits(int c) {
+        return bits[c];
+    }
+
     /**
      * Whether libjpeg-turbo would smooth blocks after these scans: every component was in a scan
      * (its table latched, none of the quantizers of zigzag 0–9 zero), its DC is known, and some
@@ -90,11 +97,11 @@ final class JpegProgression {
         return incomplete;
     }
 
-    /** The refusal of a file the reference would smooth. */
+    /** The refusal of a Huffman-coded file the reference would smooth. */
     static ImageFileException smoothingRefused(Path file) {
         return new ImageFileException(file, "progressive JPEG whose scans leave low-frequency coefficients"
                 + " incomplete, which the reference's libjpeg-turbo estimates from neighbouring blocks (block"
-                + " smoothing); that estimate is not reproduced here, so the image is not supported");
+                + " smoothing) differently from the JDK's decoder, so the image is not supported");
     }
 
     /**

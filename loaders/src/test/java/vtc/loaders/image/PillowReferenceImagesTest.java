@@ -28,7 +28,6 @@ class PillowReferenceImagesTest {
     /** What this decoder does not read yet, each refused with a message that names the format. */
     private static final Map<String, String> NOT_YET = Map.of(
             "tiff-lab-imagemagick.tif", "CIE L*a*b* TIFF, which is not supported",
-            "jpeg-arithmetic-progressive-incomplete.jpg", "low-frequency coefficients incomplete",
             "jpeg-progressive-dc-only.jpg", "low-frequency coefficients incomplete");
 
     private static Path folder() throws URISyntaxException {
