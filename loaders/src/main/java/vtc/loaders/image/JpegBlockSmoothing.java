@@ -7,13 +7,13 @@ package vtc.loaders.image;
  *
  * <p>The idea (T.81 Annex K.8, here on a 5×5 neighbourhood of blocks rather than 3×3): the DC
  * values of the neighbouring blocks say how the brightness slopes and curves across the block,
- * and the first AC coefficients are exactly those slopes and curvatures. Each of the first nine
- * AC coefficients (zigzag 1–9) that is still zero and not known to be exact is estimated as a
+ * and the first AC coefficients are exactly those slopes and curvatures. Each of the first five
+ * AC coefficients (zigzag 1–5) that is still zero and not known to be exact is estimated as a
  * fixed weighted sum of the 25 neighbouring DC values ({@link #AC_KERNELS}), scaled by the ratio
  * of the DC quantizer to that coefficient's quantizer, rounded, and kept below the magnitude the
- * missing bits could add. When no AC coefficient has been coded at all, smoother "Gaussian-like"
- * kernels are used for all nine ({@link #AC_KERNELS_NO_AC}) and the DC itself is re-estimated
- * from its neighbours ({@link #DC_KERNEL_NO_AC}).
+ * missing bits could add. When no AC coefficient of the component has been coded at all,
+ * smoother "Gaussian-like" kernels estimate the first nine ({@link #AC_KERNELS_NO_AC}) and the DC
+ * itself is re-estimated from its neighbours ({@link #DC_KERNEL_NO_AC}).
  *
  * <p>Which blocks count as neighbours follows libjpeg-turbo exactly, including its edges: block
  * rows are visited in groups of the component's vertical sampling factor (an iMCU row), and a row
