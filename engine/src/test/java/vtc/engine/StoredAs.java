@@ -40,7 +40,7 @@ public final class StoredAs {
                         data.set(U16, 2 * ((long) r * f32.cols() + c), bits);
                     }
                 }
-                yield new WeightMatrix(f32.name(), data, dtype, f32.rows(), f32.cols());
+                yield new WeightMatrix(f32.name(), data, dtype, f32.rows(), f32.cols()).scannedForFinite();
             }
         };
     }

@@ -1,6 +1,10 @@
 package vtc.engine.kernels;
 
 import static vtc.engine.kernels.WeightVectors.BYTES;
+import static vtc.engine.kernels.WeightVectors.F16_KEEP;
+import static vtc.engine.kernels.WeightVectors.F16_MAGNITUDE;
+import static vtc.engine.kernels.WeightVectors.F16_REBIAS;
+import static vtc.engine.kernels.WeightVectors.F16_SHIFT;
 import static vtc.engine.kernels.WeightVectors.F32_LE;
 import static vtc.engine.kernels.WeightVectors.FLOATS;
 import static vtc.engine.kernels.WeightVectors.HALVES;
@@ -19,30 +23,36 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 import vtc.engine.tensor.Q8Quantizer;
 import vtc.engine.tensor.WeightMatrix;
 
 /**
- * The decode kernels of {@link RowDotMatMul} for weights widened in registers (F32, BF16, Q8_0):
- * four weight rows ({@code w0..w3}, byte offsets into {@code w}) against one activation row at
- * {@code xo}, over the first {@code kv} columns (a multiple of {@code LANES}), straight from the
- * stored weights. Four rows are streamed side by side, each weight vector widened in registers
- * and used at once; each row has its own accumulator, so the FMAs never wait on each other. The
- * accumulators go to {@code tile[r·LANES ..]} unreduced, stored right here: a helper taking
- * vectors as arguments, or the reductions, would push these methods past the JIT's inlining
- * budget, and vectors that are not inlined are boxed. (F16 is not widened here: see
- * {@link RowDotMatMul} for why it goes through a small staging window instead.)
+ * The decode kernels of {@link RowDotMatMul}: four weight rows ({@code w0..w3}, byte offsets into
+ * {@code w}) against one activation row at {@code xo}, over the first {@code kv} columns (a
+ * multiple of {@code LANES}), straight from the stored weights. Four rows are streamed side by
+ * side, each weight vector widened in registers and used at once; each row has its own
+ * accumulator, so the FMAs never wait on each other. The accumulators go to
+ * {@code tile[r·LANES ..]} unreduced, stored right here: a helper taking vectors as arguments, or
+ * the reductions, would push these methods past the JIT's inlining budget, and vectors that are
+ * not inlined are boxed.
  *
  * <p>Each weight vector is loaded and widened right in the loop body, with Vector API calls only,
- * not through small helpers of ours ("widen these bytes"). The JDK marks its Vector API methods
- * to be inlined always (late, if the method is already large); a helper of ours is inlined only
- * if the JIT's heuristics agree, and those depend on what ran first. After a kernel had been
- * called many times on rows shorter than one vector (its loop never ran, as with tiny test
- * models) and then trapped on longer rows, C2 recompiled it, ran out of its node budget before
- * the last helper ("NodeCountInliningCutoff"; other profiles gave "low call site frequency"),
- * and called it out of line: its vectors were boxed on every call from then on, about 18 KB per
- * call, and nothing in that code ever traps to get it recompiled. Written inline, the kernels
- * keep their vectors in registers whatever compiled first.
+ * not through small helpers of ours ("widen these F16 bits"). The JDK marks its Vector API
+ * methods to be inlined always (late, if the method is already large); a helper of ours is
+ * inlined only if the JIT's heuristics agree, and those depend on what ran first. After a kernel
+ * had been called many times on rows shorter than one vector (its loop never ran, as with tiny
+ * test models) and then trapped on longer rows, C2 recompiled the F16 kernel, ran out of its
+ * node budget before the last helper ("NodeCountInliningCutoff"; other profiles gave "low call
+ * site frequency"), and called it out of line: its vectors were boxed on every call from then
+ * on, about 18 KB per call, and nothing in that code ever traps to get it recompiled. Written
+ * inline, the kernels keep their vectors in registers whatever compiled first. What each
+ * widening computes, and its constants, are explained in {@link WeightVectors}.
+ *
+ * <p>The F16 kernel widens every value as if finite (three operations: shift, mask, rebias) and
+ * returns the largest magnitude seen, so the caller can redo the rows if it met an infinity or
+ * NaN; for matrices a scan at load proved finite, {@code dotF16Finite} skips that check (two
+ * fewer operations per vector). The others return 0.
  *
  * <p>Callers reach the kernels through {@link #run}, which calls them via the method handle chosen
  * by dtype. Once more than one dtype has run, the JIT cannot see through that call (the handle is
@@ -55,11 +65,13 @@ final class DecodeKernels {
     /** Weight rows per kernel call. */
     static final int WEIGHT_ROWS = 4;
 
-    private static final MethodType KERNEL = MethodType.methodType(void.class, MemorySegment.class,
+    private static final MethodType KERNEL = MethodType.methodType(int.class, MemorySegment.class,
             long.class, long.class, long.class, long.class, long.class, int.class, float[].class, int.class,
             float[].class);
     private static final MethodHandle F32 = kernel("dotF32");
     private static final MethodHandle BF16 = kernel("dotBf16");
+    private static final MethodHandle F16 = kernel("dotF16");
+    private static final MethodHandle F16_FINITE = kernel("dotF16Finite");
     /** Q8_0 blocks as two halves of one vector each where that is their size (512-bit vectors). */
     private static final MethodHandle Q8_0 = kernel(2 * LANES == Q8Quantizer.BLOCK ? "dotQ8" : "dotQ8Looped");
 
@@ -74,18 +86,23 @@ final class DecodeKernels {
         }
     }
 
-    /** Runs the kernel for {@code weights}' dtype (not F16) on its rows at byte offsets {@code w0..w3}. */
-    static void run(WeightMatrix weights, long w0, long w1, long w2, long w3, int kv, float[] x, int xo,
-                    float[] tile) {
+    /**
+     * Runs the kernel for {@code weights}' dtype on its rows at byte offsets {@code w0..w3}.
+     *
+     * @return for F16 not proven {@linkplain WeightMatrix#finite() finite}, the largest magnitude
+     *         read (at least {@link WeightVectors#F16_INF} if an infinity or NaN was met); else 0
+     */
+    static int run(WeightMatrix weights, long w0, long w1, long w2, long w3, int kv, float[] x, int xo,
+                   float[] tile) {
         MethodHandle kernel = switch (weights.dtype()) {
             case F32 -> F32;
             case BF16 -> BF16;
+            case F16 -> weights.finite() ? F16_FINITE : F16;
             case Q8_0 -> Q8_0;
-            case F16 -> throw new IllegalArgumentException(weights.name() + ": F16 rows are widened through a window");
         };
         long scales = weights.scaleOffset(0, 0);
         try {
-            kernel.invokeExact(weights.data(), w0, w1, w2, w3, scales, kv, x, xo, tile);
+            return (int) kernel.invokeExact(weights.data(), w0, w1, w2, w3, scales, kv, x, xo, tile);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -93,7 +110,7 @@ final class DecodeKernels {
         }
     }
 
-    private static void dotF32(MemorySegment w, long w0, long w1, long w2, long w3, long scales, int kv,
+    private static int dotF32(MemorySegment w, long w0, long w1, long w2, long w3, long scales, int kv,
                              float[] x, int xo, float[] tile) {
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
         for (int c = 0; c < kv; c += LANES) {
@@ -108,9 +125,10 @@ final class DecodeKernels {
         a1.intoArray(tile, LANES);
         a2.intoArray(tile, 2 * LANES);
         a3.intoArray(tile, 3 * LANES);
+        return 0;
     }
 
-    private static void dotBf16(MemorySegment w, long w0, long w1, long w2, long w3, long scales, int kv,
+    private static int dotBf16(MemorySegment w, long w0, long w1, long w2, long w3, long scales, int kv,
                               float[] x, int xo, float[] tile) {
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
         for (int c = 0; c < kv; c += LANES) {
@@ -130,18 +148,69 @@ final class DecodeKernels {
         a1.intoArray(tile, LANES);
         a2.intoArray(tile, 2 * LANES);
         a3.intoArray(tile, 3 * LANES);
+        return 0;
+    }
+
+    /** @return the largest F16 magnitude read */
+    private static int dotF16(MemorySegment w, long w0, long w1, long w2, long w3, long scales, int kv,
+                             float[] x, int xo, float[] tile) {
+        FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
+        IntVector top = IntVector.zero(INTS);
+        for (int c = 0; c < kv; c += LANES) {
+            long b = 2L * c;
+            FloatVector xv = FloatVector.fromArray(FLOATS, x, xo + c);
+            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(HALVES, w, w0 + b, LE).convertShape(S2I, INTS, 0);
+            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(HALVES, w, w1 + b, LE).convertShape(S2I, INTS, 0);
+            IntVector h2 = (IntVector) ShortVector.fromMemorySegment(HALVES, w, w2 + b, LE).convertShape(S2I, INTS, 0);
+            IntVector h3 = (IntVector) ShortVector.fromMemorySegment(HALVES, w, w3 + b, LE).convertShape(S2I, INTS, 0);
+            // F16 widened as if finite (WeightVectors.F16_SHIFT); the magnitudes flag what was not
+            a0 = h0.lanewise(LSHL, F16_SHIFT).and(F16_KEEP).reinterpretAsFloats().mul(F16_REBIAS).fma(xv, a0);
+            a1 = h1.lanewise(LSHL, F16_SHIFT).and(F16_KEEP).reinterpretAsFloats().mul(F16_REBIAS).fma(xv, a1);
+            a2 = h2.lanewise(LSHL, F16_SHIFT).and(F16_KEEP).reinterpretAsFloats().mul(F16_REBIAS).fma(xv, a2);
+            a3 = h3.lanewise(LSHL, F16_SHIFT).and(F16_KEEP).reinterpretAsFloats().mul(F16_REBIAS).fma(xv, a3);
+            top = top.max(h0.and(F16_MAGNITUDE)).max(h1.and(F16_MAGNITUDE))
+                    .max(h2.and(F16_MAGNITUDE)).max(h3.and(F16_MAGNITUDE));
+        }
+        a0.intoArray(tile, 0);
+        a1.intoArray(tile, LANES);
+        a2.intoArray(tile, 2 * LANES);
+        a3.intoArray(tile, 3 * LANES);
+        return top.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** {@link #dotF16} for weights a load-time scan proved finite: no magnitude check per vector. */
+    private static int dotF16Finite(MemorySegment w, long w0, long w1, long w2, long w3, long scales, int kv,
+                                    float[] x, int xo, float[] tile) {
+        FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
+        for (int c = 0; c < kv; c += LANES) {
+            long b = 2L * c;
+            FloatVector xv = FloatVector.fromArray(FLOATS, x, xo + c);
+            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(HALVES, w, w0 + b, LE).convertShape(S2I, INTS, 0);
+            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(HALVES, w, w1 + b, LE).convertShape(S2I, INTS, 0);
+            IntVector h2 = (IntVector) ShortVector.fromMemorySegment(HALVES, w, w2 + b, LE).convertShape(S2I, INTS, 0);
+            IntVector h3 = (IntVector) ShortVector.fromMemorySegment(HALVES, w, w3 + b, LE).convertShape(S2I, INTS, 0);
+            a0 = h0.lanewise(LSHL, F16_SHIFT).and(F16_KEEP).reinterpretAsFloats().mul(F16_REBIAS).fma(xv, a0);
+            a1 = h1.lanewise(LSHL, F16_SHIFT).and(F16_KEEP).reinterpretAsFloats().mul(F16_REBIAS).fma(xv, a1);
+            a2 = h2.lanewise(LSHL, F16_SHIFT).and(F16_KEEP).reinterpretAsFloats().mul(F16_REBIAS).fma(xv, a2);
+            a3 = h3.lanewise(LSHL, F16_SHIFT).and(F16_KEEP).reinterpretAsFloats().mul(F16_REBIAS).fma(xv, a3);
+        }
+        a0.intoArray(tile, 0);
+        a1.intoArray(tile, LANES);
+        a2.intoArray(tile, 2 * LANES);
+        a3.intoArray(tile, 3 * LANES);
+        return 0;
     }
 
     /**
      * Q8_0 rows: per block of 32, the two halves' int8 values (widened exactly) times x are summed
      * into one vector per row, and that sum is scaled once into the row's total. The block is
      * written out as its two halves rather than as a loop over them: with an inner loop C2 kept
-     * the loop and its per-trip checks, about 1.6 times slower. {@code scales} is the byte offset
+     * the loop and its per-trip checks, 1.2–1.6 times slower. {@code scales} is the byte offset
      * of the first block scale; a row's scales follow from its value offset. Needs
      * {@code 2·LANES == BLOCK}; {@link #dotQ8Looped} serves other vector sizes.
      */
-    static void dotQ8(MemorySegment w, long w0, long w1, long w2, long w3, long scales, int kv,
-                              float[] x, int xo, float[] tile) {
+    static int dotQ8(MemorySegment w, long w0, long w1, long w2, long w3, long scales, int kv,
+                     float[] x, int xo, float[] tile) {
         long s0 = scales + w0 / Q8Quantizer.BLOCK * Float.BYTES, s1 = scales + w1 / Q8Quantizer.BLOCK * Float.BYTES;
         long s2 = scales + w2 / Q8Quantizer.BLOCK * Float.BYTES, s3 = scales + w3 / Q8Quantizer.BLOCK * Float.BYTES;
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
@@ -166,11 +235,12 @@ final class DecodeKernels {
         a1.intoArray(tile, LANES);
         a2.intoArray(tile, 2 * LANES);
         a3.intoArray(tile, 3 * LANES);
+        return 0;
     }
 
     /** {@link #dotQ8} for any vector size dividing the block: the block's vectors as a loop. */
-    static void dotQ8Looped(MemorySegment w, long w0, long w1, long w2, long w3, long scales, int kv,
-                            float[] x, int xo, float[] tile) {
+    static int dotQ8Looped(MemorySegment w, long w0, long w1, long w2, long w3, long scales, int kv,
+                           float[] x, int xo, float[] tile) {
         long s0 = scales + w0 / Q8Quantizer.BLOCK * Float.BYTES, s1 = scales + w1 / Q8Quantizer.BLOCK * Float.BYTES;
         long s2 = scales + w2 / Q8Quantizer.BLOCK * Float.BYTES, s3 = scales + w3 / Q8Quantizer.BLOCK * Float.BYTES;
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
@@ -193,5 +263,6 @@ final class DecodeKernels {
         a1.intoArray(tile, LANES);
         a2.intoArray(tile, 2 * LANES);
         a3.intoArray(tile, 3 * LANES);
+        return 0;
     }
 }

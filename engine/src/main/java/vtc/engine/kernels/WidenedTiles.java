@@ -6,8 +6,8 @@ import static vtc.engine.kernels.WeightVectors.LANES;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * Register tiles of {@link RowDotMatMul}: four weight rows already
- * widened to float32 ({@code wide[r·k ..]}, r = 0..3, k the stride between them, so any dtype runs at the F32 rate) against
+ * Register tiles of {@link RowDotMatMul} for several activation rows: four weight rows already
+ * widened to float32 ({@code wide[r·k ..]}, r = 0..3, so any dtype runs at the F32 rate) against
  * four activation rows ({@code x[xo + i·k ..]}) or one, over the first {@code kv} columns (a
  * multiple of {@code LANES}). Each weight vector loaded is used by every activation row, and each
  * (activation row, weight row) pair has its own accumulator. The accumulators go unreduced to
@@ -51,10 +51,8 @@ final class WidenedTiles {
         a32.intoArray(tile, 14 * LANES); a33.intoArray(tile, 15 * LANES);
     }
 
-    /** One activation row, added to what {@code tile[0 .. 4·LANES)} holds (so windows can accumulate). */
-    static void addTile1(float[] wide, int k, int kv, float[] x, int xo, float[] tile) {
-        FloatVector a0 = FloatVector.fromArray(FLOATS, tile, 0), a1 = FloatVector.fromArray(FLOATS, tile, LANES);
-        FloatVector a2 = FloatVector.fromArray(FLOATS, tile, 2 * LANES), a3 = FloatVector.fromArray(FLOATS, tile, 3 * LANES);
+    static void tile1(float[] wide, int k, int kv, float[] x, int xo, float[] tile) {
+        FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
         for (int c = 0; c < kv; c += LANES) {
             FloatVector xv = FloatVector.fromArray(FLOATS, x, xo + c);
             a0 = FloatVector.fromArray(FLOATS, wide, c).fma(xv, a0);

@@ -59,7 +59,7 @@ public final class Q8Quantizer {
             }
             MemorySegment.copy(q, 0, out, ValueLayout.JAVA_BYTE, (long) r * cols, cols);
         }
-        return new WeightMatrix(w.name(), out.asReadOnly(), DType.Q8_0, rows, cols);
+        return new WeightMatrix(w.name(), out.asReadOnly(), DType.Q8_0, rows, cols, true);
     }
 
     private static float blockScale(WeightMatrix w, int r, int b, float[] row) {

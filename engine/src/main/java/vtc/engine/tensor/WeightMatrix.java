@@ -4,19 +4,29 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Objects;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A read-only {@code [rows, cols]} row-major matrix in its stored dtype, a view into the bytes a
  * checkpoint was loaded into (process-owned memory or a file mapping): nothing is upcast when a
  * model loads. Linear layers store {@code [out, in]}, so {@code y = x · Wᵀ} reads one weight row
  * per output feature.
+ *
+ * @param finite true when every value is known to be finite (a scan at load proved it), so the
+ *               F16 kernels may skip their infinity/NaN check; false when unknown
  */
-public record WeightMatrix(String name, MemorySegment data, DType dtype, int rows, int cols) {
+public record WeightMatrix(String name, MemorySegment data, DType dtype, int rows, int cols, boolean finite) {
 
     private static final ValueLayout.OfFloat F32_LE =
             ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort U16_LE =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private static final VectorSpecies<Short> HALVES = ShortVector.SPECIES_PREFERRED;
+    /** An F16 exponent of all ones: infinity or NaN. */
+    private static final short F16_EXPONENT = 0x7C00;
 
     public WeightMatrix {
         Objects.requireNonNull(name, "name");
@@ -33,6 +43,36 @@ public record WeightMatrix(String name, MemorySegment data, DType dtype, int row
             throw new IllegalArgumentException(name + ": " + data.byteSize() + " bytes do not hold ["
                     + rows + ", " + cols + "] " + dtype);
         }
+    }
+
+    /** A matrix whose values have not been checked for infinity and NaN. */
+    public WeightMatrix(String name, MemorySegment data, DType dtype, int rows, int cols) {
+        this(name, data, dtype, rows, cols, dtype == DType.Q8_0);
+    }
+
+    /**
+     * This matrix marked {@link #finite()} if a scan finds no infinity or NaN (only F16 kernels
+     * use the mark; a scan reads every byte once, so call it on weights already in memory).
+     */
+    public WeightMatrix scannedForFinite() {
+        if (finite || dtype != DType.F16) {
+            return this;
+        }
+        long count = (long) rows * cols;
+        long i = 0;
+        for (long vectorEnd = count - count % HALVES.length(); i < vectorEnd; i += HALVES.length()) {
+            ShortVector exponents = ShortVector.fromMemorySegment(HALVES, data, 2 * i, ByteOrder.LITTLE_ENDIAN)
+                    .and(F16_EXPONENT);
+            if (exponents.compare(VectorOperators.EQ, F16_EXPONENT).anyTrue()) {
+                return this;
+            }
+        }
+        for (; i < count; i++) {
+            if ((data.get(U16_LE, 2 * i) & F16_EXPONENT) == F16_EXPONENT) {
+                return this;
+            }
+        }
+        return new WeightMatrix(name, data, dtype, rows, cols, true);
     }
 
     /** Byte offset of element (row, 0) inside {@link #data()} (for Q8_0, of its int8 values). */

@@ -203,6 +203,9 @@ class MatMulTest {
                               boolean withBias, int xOff, int outOff) {
         float[] weights = gaussian(random, n * k);
         WeightMatrix w = TestWeights.matrix("w", dtype, n, k, weights);
+        if (random.nextBoolean()) {
+            w = w.scannedForFinite(); // F16: the kernel without the per-vector infinity/NaN check
+        }
         float[] x = gaussian(random, xOff + m * k);
         float[] bias = withBias ? gaussian(random, n) : null;
         float[] out = new float[outOff + m * n];
@@ -222,18 +225,6 @@ class MatMulTest {
                     fail(String.format("%s m=%d k=%d n=%d threads=%d out[%d][%d]=%s ref=%s tol=%s",
                             dtype, m, k, n, p.threads(), i, j, got, ref, tol));
                 }
-            }
-        }
-    }
-
-    /** F16 decode rows span several staging windows, the last one partial, plus a scalar tail. */
-    @Test
-    void f16DecodeRowsAcrossSeveralWindows() {
-        Random random = new Random(12);
-        int k = 2 * RowDotMatMul.F16_WINDOW + 3 * WeightVectors.LANES + 5;
-        try (Parallel two = new Parallel(2)) {
-            for (int m : new int[] {1, 3}) {
-                check(random, DType.F16, m, k, 9, two, m == 1, 1, 2);
             }
         }
     }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import vtc.engine.tensor.DType;
 import vtc.engine.tensor.WeightMatrix;
 
-/** The widening of 16-bit weights, in bulk and on the decode path, checked exhaustively against the JDK's scalar conversions. */
+/** The widening of 16-bit weights, in bulk and in the decode kernels' registers, checked exhaustively against the JDK's scalar conversions. */
 class WeightVectorsTest {
 
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -35,11 +35,12 @@ class WeightVectorsTest {
     }
 
     @Test
-    void everyFiniteF16PatternWidensExactlyOnTheDecodePath() throws InterruptedException {
-        // One activation row (the decode path, through the F16 window). Every finite pattern is
-        // put in a matrix of rows of 64 (whole vectors, so no scalar tail) and read back one
-        // column at a time with a one-hot activation: each output is 0 + ... + 1·w + ... + 0, so
-        // it equals the widened weight bit for bit (a −0 weight gives +0, as the scalar sum below).
+    void everyFiniteF16PatternWidensExactlyInTheDecodeKernels() throws InterruptedException {
+        // The decode kernels widen F16 in registers as if finite. Every finite pattern is put in a
+        // matrix of rows of 64 (whole vectors, so no scalar tail) and read back one column at a
+        // time with a one-hot activation: each output is 0 + ... + 1·w + ... + 0, so it equals the
+        // widened weight bit for bit (a −0 weight gives +0, the same as the scalar sum below).
+        // Both kernels are run: the checked one (matrix not scanned) and the one for scanned matrices.
         int k = 64;
         short[] finite = new short[65536 - 2 * 1024];
         int count = 0;
@@ -48,25 +49,30 @@ class WeightVectorsTest {
                 finite[count++] = (short) bits;
             }
         }
-        WeightMatrix w = f16Matrix(finite, count / k, k);
+        WeightMatrix unchecked = f16Matrix(finite, count / k, k);
+        WeightMatrix scanned = unchecked.scannedForFinite();
+        assertTrue(scanned.finite());
         try (Parallel one = new Parallel(1)) {
-            float[] out = new float[w.rows()];
-            for (int c = 0; c < k; c++) {
-                float[] x = new float[k];
-                x[c] = 1f;
-                MatMul.matmul(one, x, 0, 1, w, null, out, 0);
-                for (int j = 0; j < w.rows(); j++) {
-                    int bits = finite[j * k + c] & 0xFFFF;
-                    assertSame(0f + Float.float16ToFloat((short) bits), out[j], bits);
+            for (WeightMatrix w : new WeightMatrix[] {unchecked, scanned}) {
+                float[] out = new float[w.rows()];
+                for (int c = 0; c < k; c++) {
+                    float[] x = new float[k];
+                    x[c] = 1f;
+                    MatMul.matmul(one, x, 0, 1, w, null, out, 0);
+                    for (int j = 0; j < w.rows(); j++) {
+                        int bits = finite[j * k + c] & 0xFFFF;
+                        assertSame(0f + Float.float16ToFloat((short) bits), out[j], bits);
+                    }
                 }
             }
         }
     }
 
     @Test
-    void everyF16InfinityAndNanReachesTheDecodeOutput() throws InterruptedException {
-        // Each row holds one infinity or NaN among zeros. Widened with arithmetic that assumes a
-        // finite value it would come out a finite number; the sum must be ±inf, or NaN.
+    void everyF16InfinityAndNanIsFlaggedByTheDecodeKernel() throws InterruptedException {
+        // Each row holds one infinity or NaN among zeros. Widened as if finite it would come out
+        // a finite number, so the row's sum is right only if the kernel flagged the row and it
+        // was redone exactly: ±inf, or NaN.
         int k = 64;
         short[] rows = new short[2048 * k];
         int row = 0;

@@ -1,6 +1,7 @@
 package vtc.engine.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 class Q8QuantizerTest {
 
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private static WeightMatrix f32(float[] values, int rows, int cols) {
         MemorySegment data = Arena.ofAuto().allocate(4L * values.length, 4);
@@ -41,6 +43,7 @@ class Q8QuantizerTest {
         }
         WeightMatrix q = Q8Quantizer.quantize(f32(v, rows, cols), Arena.ofAuto());
         assertEquals(DType.Q8_0, q.dtype());
+        assertTrue(q.finite());
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < cols; b += Q8Quantizer.BLOCK) {
                 float max = 0;
@@ -76,5 +79,25 @@ class Q8QuantizerTest {
         var partial = assertThrows(IllegalArgumentException.class,
                 () -> Q8Quantizer.quantize(f32(new float[40], 2, 20), Arena.ofAuto()));
         assertTrue(partial.getMessage().contains("whole blocks"), partial.getMessage());
+    }
+
+    @Test
+    void finiteScanMarksOnlyF16MatricesWithoutInfinityOrNan() {
+        int n = 1000; // not a multiple of any vector length: the tail is scanned too
+        MemorySegment data = Arena.ofAuto().allocate(2L * n, 2);
+        for (int i = 0; i < n; i++) {
+            data.set(U16, 2L * i, Float.floatToFloat16((i - 500) * 0.1f));
+        }
+        WeightMatrix w = new WeightMatrix("h", data, DType.F16, 10, 100);
+        assertFalse(w.finite());
+        assertTrue(w.scannedForFinite().finite());
+        for (int at : new int[] {3, 999}) {
+            for (short special : new short[] {(short) 0x7C00, (short) 0xFC00, (short) 0x7E01}) {
+                short old = data.get(U16, 2L * at);
+                data.set(U16, 2L * at, special);
+                assertFalse(w.scannedForFinite().finite(), "value " + Integer.toHexString(special) + " at " + at);
+                data.set(U16, 2L * at, old);
+            }
+        }
     }
 }

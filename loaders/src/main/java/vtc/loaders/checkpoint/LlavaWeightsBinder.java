@@ -19,6 +19,7 @@ import vtc.engine.text.LlamaWeights;
 import vtc.engine.vision.ClipLayerWeights;
 import vtc.engine.vision.ClipQueryKeyWeights;
 import vtc.engine.vision.ClipVisionWeights;
+import vtc.loaders.safetensors.WeightStorage;
 
 /**
  * Turns the tensors of a checkpoint into the engine's weight records: matrices stay views into
@@ -170,7 +171,7 @@ final class LlavaWeightsBinder {
         return new WeightMatrix(view.name(), copy.asReadOnly(), view.dtype(), view.rows(), view.cols());
     }
 
-    /** The weight of a linear layer: quantized for Q8_0, else a view of the loaded bytes. */
+    /** The weight of a linear layer: quantized for Q8_0, else a view (F16 in owned memory scanned for infinity/NaN). */
     private WeightMatrix linear(String name) {
         WeightMatrix view = view(name);
         if (precision == WeightPrecision.Q8_0 && Q8Quantizer.fits(view)) {
@@ -180,7 +181,10 @@ final class LlavaWeightsBinder {
                 throw new CheckpointException(dir, "cannot quantize to Q8_0: " + e.getMessage());
             }
         }
-        return matrix(name);
+        if (precision == WeightPrecision.Q8_0) {
+            return matrix(name);
+        }
+        return tensors.storage() == WeightStorage.IN_MEMORY ? view.scannedForFinite() : view;
     }
 
     private WeightMatrix view(String name) {
