@@ -28,8 +28,8 @@ import vtc.engine.tensor.WeightMatrix;
 
 /**
  * Decode-sized products ({@code m} ≤ 15 activation rows) with weights that must come from DRAM:
- * each call uses the next of a ring of equal matrices that together hold {@value #RING_BYTES}
- * bytes, far beyond the 32 MiB L3, as a decoder does when it walks its layers. Shapes are
+ * each call uses the next of a ring of equal matrices that together hold {@code ringMegabytes}
+ * (by default 512 MiB), far beyond the 32 MiB L3, as a decoder does when it walks its layers. Shapes are
  * TinyLlama's MLP ({@code 2048 → 5632} up/gate, {@code 5632 → 2048} down).
  *
  * <p>Weight bandwidth = {@code dtype.storedBytes(n, k) / time} (Q8_0: 1.125 bytes per weight);
@@ -45,7 +45,18 @@ import vtc.engine.tensor.WeightMatrix;
 public class DecodeStreamingBenchmark {
 
     /** Bytes of weights the ring holds: many times the L3. */
-    static final long RING_BYTES = 512L << 20;
+    @Param({"512"})
+    public long ringMegabytes;
+
+    /**
+     * F16 only: false replaces every weight whose F16 form is subnormal (|w| < 2^-14, about one
+     * in 550 of these Gaussian weights) by the smallest normal of its sign. With a small ring
+     * ({@code -p ringMegabytes=0 -p shape=1x2048x8}: two 32 KB matrices, in L1/L2) this shows
+     * what subnormals cost the in-register widening, whose rebiasing multiply meets them as
+     * float32 subnormals (a microcode assist on x86).
+     */
+    @Param({"true"})
+    public boolean subnormals;
 
     /** {@code m×k→n}. */
     @Param({"1x2048x5632", "1x5632x2048"})
@@ -79,7 +90,8 @@ public class DecodeStreamingBenchmark {
         int k = Integer.parseInt(dims[1]);
         int n = Integer.parseInt(dims[2]);
         long matrixBytes = dtype.storedBytes(n, k);
-        int count = (int) Math.max(2, (RING_BYTES + matrixBytes - 1) / matrixBytes);
+        long ringBytes = ringMegabytes << 20;
+        int count = (int) Math.max(2, (ringBytes + matrixBytes - 1) / matrixBytes);
         arena = Arena.ofShared();
         WeightMatrix first;
         if (dtype == DType.Q8_0) {
@@ -90,6 +102,9 @@ public class DecodeStreamingBenchmark {
             // Owned memory with huge pages where allowed, as a loaded checkpoint gets.
             MemorySegment data = OwnedMemory.allocate(arena, matrixBytes);
             fillGaussian(data, dtype, (long) n * k, new Random(1));
+            if (!subnormals) {
+                raiseF16Subnormals(data, (long) n * k);
+            }
             first = new WeightMatrix("ring0", data, dtype, n, k);
         }
         ring = new WeightMatrix[count];
@@ -105,6 +120,16 @@ public class DecodeStreamingBenchmark {
         }
         out = new float[m * n];
         parallel = new Parallel(threads);
+    }
+
+    private static void raiseF16Subnormals(MemorySegment data, long count) {
+        ValueLayout.OfShort u16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        for (long i = 0; i < count; i++) {
+            short bits = data.get(u16, 2 * i);
+            if ((bits & 0x7C00) == 0 && (bits & 0x03FF) != 0) {
+                data.set(u16, 2 * i, (short) ((bits & 0x8000) | 0x0400));
+            }
+        }
     }
 
     static void fillGaussian(MemorySegment data, DType dtype, long count, Random random) {
