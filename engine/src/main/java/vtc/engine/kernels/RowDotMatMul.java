@@ -126,7 +126,7 @@ final class RowDotMatMul {
     private static float scalarDot(float[] x, int xi, WeightMatrix w, int j, int c0, int c1) {
         float sum = 0f;
         for (int c = c0; c < c1; c++) {
-            sum += x[xi + c] * WeightVectors.scalar(w, j, c);
+            sum += x[xi + c] * w.get(j, c);
         }
         return sum;
     }

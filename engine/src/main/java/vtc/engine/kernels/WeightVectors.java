@@ -41,11 +41,11 @@ final class WeightVectors {
      * The shift puts exponent and mantissa at their float32 places, the mask keeps them and the
      * sign (which sign extension left in bit 31), and the product rebiases the exponent by
      * 2^(127−15); an F16 subnormal reads as a float32 subnormal there, and the product makes it
-     * the right normal. (That multiply meets each F16 subnormal as a float32 subnormal, which
-     * costs the x86 cores here a microcode assist: on L1-resident Gaussian rows, about one value
-     * in 550 subnormal, the kernel ran at a third of its speed on the same rows without them.
-     * Widening a 512-column window with the CPU's conversion instead avoided that, but was
-     * measured 27 % slower on a whole decode step of llava-mini, so the registers stay.)
+     * the right normal. That costs the x86 cores here a microcode assist per such vector: on
+     * L1-resident Gaussian rows (about one value in 550 subnormal) the kernel runs 2.7 times
+     * slower than on the same rows without them. Widening a 512-column window with the CPU's
+     * conversion instead avoided that, but was measured 27 % slower on a whole decode step of
+     * llava-mini, so the registers stay (README, "Why F16 stays below llama.cpp").
      * Infinity and NaN come out finite, so the decode kernels also take
      * (h & F16_MAGNITUDE) and redo a row exactly if that reached F16_INF. The kernels write this
      * out in their loop bodies (see DecodeKernels for why no helper method does it).
@@ -59,18 +59,6 @@ final class WeightVectors {
     static final int F16_INF = 0x7C00;
 
     private WeightVectors() {
-    }
-
-    /** Weight (row, col) widened to float32 (tails shorter than a vector). */
-    static float scalar(WeightMatrix w, int row, int col) {
-        MemorySegment data = w.data();
-        long at = w.rowOffset(row) + (long) col * w.dtype().bytes();
-        return switch (w.dtype()) {
-            case F32 -> data.get(F32_LE, at);
-            case BF16 -> Float.intBitsToFloat((data.get(U16_LE, at) & 0xFFFF) << 16);
-            case F16 -> Float.float16ToFloat(data.get(U16_LE, at));
-            case Q8_0 -> data.get(ValueLayout.JAVA_BYTE, at) * data.get(F32_LE, w.scaleOffset(row, col));
-        };
     }
 
     /**
@@ -105,7 +93,7 @@ final class WeightVectors {
             }
         }
         for (; i < count; i++) {
-            dst[dstOff + i] = scalar(w, row, col + i);
+            dst[dstOff + i] = w.get(row, col + i);
         }
     }
 

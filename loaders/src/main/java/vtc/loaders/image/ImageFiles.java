@@ -217,8 +217,8 @@ public final class ImageFiles {
     /** The EXIF orientation (1–8) of a JPEG, PNG or WebP file, or 0 when the file has none. */
     public static int orientation(Path file) {
         requireNonEmptyFile(file);
-        try (var in = Files.newInputStream(file)) {
-            byte[] magic = in.readNBytes(12);
+        byte[] magic = head(file);
+        try {
             if (WebpFile.isWebp(magic)) {
                 return WebpFile.exifOrientation(file);
             }
